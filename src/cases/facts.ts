@@ -1,0 +1,78 @@
+/**
+ * The format-independent facts about children that every importer produces and the timeliness
+ * engine, the chronology and the indicators read. Dates are ISO `YYYY-MM-DD` strings (never
+ * Date objects: a calendar date has no time zone).
+ *
+ * Importers may add kinds and optional fields; the fields below are the contract the engine
+ * relies on and must not change meaning.
+ */
+
+/** Where a fact came from, so a user can trace a figure back to a row of their own extract. */
+export interface FactSource {
+  format: 'annex-a' | 'ssda903' | 'cin-census' | 'ssd' | 'manual';
+  file: string; // the file's base name as uploaded (never used to build a path)
+  sheet?: string; // Annex A list or SSD table
+  row?: number; // 1-based row (or element ordinal in XML) in that file or sheet
+}
+
+export interface Child {
+  childId: string; // the council's own child identifier (LA child ID / CHILD / PersonID)
+  dateOfBirth?: string;
+  expectedDateOfBirth?: string;
+  gender?: string;
+  ethnicity?: string;
+  disability?: boolean;
+  uasc?: boolean;
+  team?: string;
+  worker?: string;
+  source: FactSource;
+}
+
+interface FactBase {
+  childId: string;
+  source: FactSource;
+}
+
+export type CaseFact =
+  | (FactBase & { kind: 'contact'; date: string; contactSource?: string; outcome?: string })
+  | (FactBase & { kind: 'early-help'; startDate: string; endDate?: string })
+  | (FactBase & { kind: 'referral'; date: string; nfa?: boolean; referralSource?: string })
+  | (FactBase & { kind: 'assessment'; startDate: string; authorisedDate?: string; factors?: string[] })
+  /** A strategy discussion and what followed it. `icpcNotRequired` excludes it from icpc-15wd. */
+  | (FactBase & { kind: 's47'; strategyDate: string; s47StartDate?: string; icpcDate?: string; icpcNotRequired?: boolean; outcome?: string })
+  | (FactBase & { kind: 'cin-plan'; startDate: string; endDate?: string })
+  | (FactBase & { kind: 'cin-visit'; date: string })
+  | (FactBase & { kind: 'cp-plan'; startDate: string; endDate?: string; category?: string; previousPlans?: number })
+  | (FactBase & { kind: 'cp-visit'; date: string; seenAlone?: boolean })
+  | (FactBase & { kind: 'cp-review'; date: string })
+  /** An SSDA903 episode (or a looked-after period from another format, as one episode). */
+  | (FactBase & { kind: 'cla-episode'; startDate: string; endDate?: string; rne?: string; legalStatus?: string; placement?: string; reasonEnded?: string })
+  | (FactBase & { kind: 'cla-review'; date: string; participation?: string })
+  | (FactBase & { kind: 'cla-visit'; date: string })
+  | (FactBase & { kind: 'health-assessment'; date: string })
+  /** Annex A list 8 gives only a count; SSDA903 episodes let the engine count placements itself. */
+  | (FactBase & { kind: 'placement-count'; asOf: string; placementsLast12Months: number })
+  | (FactBase & { kind: 'missing'; startDate: string; endDate?: string; type?: 'missing' | 'away' })
+  | (FactBase & { kind: 'care-leaver-contact'; date: string; accommodation?: string; activity?: string })
+  | (FactBase & { kind: 'adoption'; decisionDate?: string; placedDate?: string; orderDate?: string });
+
+export type CaseFactKind = CaseFact['kind'];
+
+/** What one import produced: children, facts and every problem found, located exactly. */
+export interface ParsedExtract {
+  format: FactSource['format'];
+  children: Child[];
+  facts: CaseFact[];
+  problems: ImportProblem[];
+  rowsRead: number;
+}
+
+export interface ImportProblem {
+  file: string;
+  sheet?: string;
+  row?: number;
+  column?: string;
+  /** error: the row cannot be used; warning: used, with the value named here ignored. */
+  severity: 'error' | 'warning';
+  message: string;
+}

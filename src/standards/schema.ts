@@ -1,0 +1,295 @@
+/**
+ * The shape of every file in the standards catalogue (`standards/**.yaml`).
+ *
+ * One zod schema per kind of file gives the TypeScript types and the error messages a broken
+ * file produces. Everything here is data transcribed from the source documents in
+ * `../shared/seeds/`; the wording lives in YAML, never in code.
+ */
+import { z } from 'zod';
+import { JudgementRuleSchema } from './judgement-rule.ts';
+
+const text = z.string().trim().min(1, 'must not be empty');
+const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/, 'must be lower-case letters, digits, dots and hyphens');
+
+/** Where an entry comes from: a seed document, or named national guidance. */
+export const SourceSchema = z.object({
+  /** File name of the seed in ../shared/seeds, e.g. `000_63ace02ca8385ae6.txt`. */
+  document: text.optional(),
+  /** Human citation: "Working Together to Safeguard Children 2023, chapter 4". */
+  citation: text,
+});
+
+/**
+ * A correction of damage done when the source was converted to text (a word broken across a
+ * table cell, a stray fragment). Fidelity tests accept exactly these differences from the seed.
+ */
+export const FixSchema = z.object({
+  original: z.string(),
+  corrected: z.string(),
+  reason: text,
+});
+
+/** The case types an area, a tool or a timescale applies to. */
+export const CaseTypeSchema = z.enum(['early-help', 'cin', 'cp', 'cla', 'care-leaver', 'adoption', 'pre-birth']);
+export type CaseType = z.infer<typeof CaseTypeSchema>;
+
+export const GradeSchema = z.object({
+  id: slug, // e.g. outstanding, good, requires-improvement, adequate, inadequate
+  label: text, // as the source prints it
+  code: text, // "O", "G", "R", "I" or "1".."4"
+  /** 1 is the best grade; ranks are consecutive. Calibration statistics use the rank. */
+  rank: z.number().int().min(1),
+});
+export type Grade = z.infer<typeof GradeSchema>;
+
+export const ScaleSchema = z
+  .object({ id: slug, grades: z.array(GradeSchema).min(2) })
+  .superRefine((scale, ctx) => {
+    scale.grades.forEach((grade, i) => {
+      if (grade.rank !== i + 1) {
+        ctx.addIssue({ code: 'custom', path: ['grades', i, 'rank'], message: `rank must be ${i + 1} (grades are listed best first)` });
+      }
+    });
+  });
+export type Scale = z.infer<typeof ScaleSchema>;
+
+/** Descriptor texts keyed by grade id; each grade may have several paragraphs or indicators. */
+export const DescriptorsSchema = z.record(slug, z.array(text).min(1));
+
+export const CriterionSchema = z.object({
+  id: text, // "1.2": stable within the tool, used by audits and mappings
+  title: text.optional(), // the seed's row heading; some rows only continue the previous one
+  descriptors: DescriptorsSchema,
+});
+export type Criterion = z.infer<typeof CriterionSchema>;
+
+export const AreaSchema = z.object({
+  id: text,
+  title: text,
+  /** Set when the tool has alternative versions of an area for different case types. */
+  variant: text.optional(),
+  appliesTo: z.array(CaseTypeSchema).optional(),
+  /** Area-level descriptors (the seed's "General" row): they apply to the area as a whole. */
+  descriptors: DescriptorsSchema.optional(),
+  criteria: z.array(CriterionSchema),
+  keyDocuments: z.array(text).optional(),
+});
+export type Area = z.infer<typeof AreaSchema>;
+
+export const AuditToolSchema = z
+  .object({
+    kind: z.literal('audit-tool'),
+    id: slug,
+    version: z.number().int().min(1),
+    title: text,
+    description: text.optional(),
+    /** graded-criteria: a grade per criterion; indicator-checklist: indicators ticked per area. */
+    style: z.enum(['graded-criteria', 'indicator-checklist']),
+    source: SourceSchema,
+    scale: ScaleSchema,
+    /** How the overall judgement is formed: by a rule, or proposed and confirmed by the auditor. */
+    judgement: JudgementRuleSchema,
+    multiAgency: z.boolean().default(false),
+    areas: z.array(AreaSchema).min(1),
+    fixes: z.array(FixSchema).default([]),
+  })
+  .superRefine((tool, ctx) => {
+    const gradeIds = new Set(tool.scale.grades.map((g) => g.id));
+    const seen = new Set<string>();
+    tool.areas.forEach((area, a) => {
+      const check = (d: Record<string, string[]> | undefined, path: (string | number)[]) => {
+        for (const key of Object.keys(d ?? {})) {
+          if (!gradeIds.has(key)) ctx.addIssue({ code: 'custom', path: [...path, key], message: `"${key}" is not a grade on scale ${tool.scale.id}` });
+        }
+      };
+      check(area.descriptors, ['areas', a, 'descriptors']);
+      area.criteria.forEach((c, i) => {
+        check(c.descriptors, ['areas', a, 'criteria', i, 'descriptors']);
+        const key = `${area.id}/${c.id}`;
+        if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['areas', a, 'criteria', i, 'id'], message: `duplicate criterion id ${c.id} in area ${area.id}` });
+        seen.add(key);
+      });
+    });
+  });
+export type AuditTool = z.infer<typeof AuditToolSchema>;
+
+export const OutcomeMeasuresSchema = z.object({
+  kind: z.literal('outcome-measures'),
+  id: slug,
+  version: z.number().int().min(1),
+  title: text,
+  source: SourceSchema,
+  groups: z
+    .array(
+      z.object({
+        id: text, // "OE", "EHP", "QP", "LG"
+        number: z.number().int().min(1),
+        title: text,
+        /** The ILACS judgement area this group evidences. */
+        judgementArea: text.optional(),
+        measures: z.array(z.object({ id: text, text })).min(1),
+      }),
+    )
+    .min(1),
+  fixes: z.array(FixSchema).default([]),
+});
+export type OutcomeMeasures = z.infer<typeof OutcomeMeasuresSchema>;
+
+/**
+ * The events a timescale can measure from and to. The importers map every format's facts onto
+ * these names, and the timeliness engine reads rules written with them.
+ */
+export const CaseEventTypeSchema = z.enum([
+  'contact-received',
+  'contact-finalised',
+  'referral',
+  'assessment-start',
+  'assessment-authorised',
+  'strategy-discussion',
+  's47-start',
+  's47-completed',
+  'icpc',
+  'cp-plan-start',
+  'cp-plan-end',
+  'cp-visit',
+  'core-group',
+  'rcpc',
+  'cin-identified',
+  'cin-plan-meeting',
+  'cin-plan-start',
+  'cin-review',
+  'cin-visit',
+  'cla-start',
+  'cla-end',
+  'placement-start',
+  'cla-visit',
+  'cla-review',
+  'health-assessment',
+  'pep',
+  'care-plan',
+  'pathway-plan',
+  'care-leaver-contact',
+  'case-closure',
+  'conception', // pre-birth timescales are measured in weeks of pregnancy
+  'birth', // age-based timescales
+  'other',
+]);
+export type CaseEventType = z.infer<typeof CaseEventTypeSchema>;
+
+export const TimescaleUnitSchema = z.enum(['hours', 'working-days', 'calendar-days', 'weeks', 'months', 'years', 'weeks-of-pregnancy', 'years-of-age']);
+
+/** A deadline stated by a standard, in a form code can evaluate. */
+export const TimescaleSchema = z.object({
+  id: slug, // unique across the catalogue, e.g. "swindon-13.3-icpc"
+  /** The event that must happen. */
+  event: CaseEventTypeSchema,
+  /** The event the clock starts from. */
+  anchor: CaseEventTypeSchema,
+  amount: z.number().positive(),
+  unit: TimescaleUnitSchema,
+  /** within: the event is due once after the anchor; every: it recurs at this interval. */
+  recurrence: z.enum(['within', 'every', 'before']).default('within'),
+  /** Case types or circumstances this deadline applies to, in the source's words. */
+  appliesTo: z.array(CaseTypeSchema).optional(),
+  condition: text.optional(),
+  /** The words of the source that state this timescale. */
+  quote: text,
+});
+export type Timescale = z.infer<typeof TimescaleSchema>;
+
+export const PracticeStandardSchema = z.object({
+  id: text, // "13.3"
+  title: text, // the standard's bold statement
+  description: text.optional(),
+  responsible: z.array(text).default([]),
+  timescales: z.array(TimescaleSchema).default([]),
+});
+export type PracticeStandard = z.infer<typeof PracticeStandardSchema>;
+
+export const PracticeStandardsSchema = z.object({
+  kind: z.literal('practice-standards'),
+  id: slug,
+  version: z.number().int().min(1),
+  title: text,
+  source: SourceSchema,
+  sections: z
+    .array(z.object({ id: text, title: text, intro: text.optional(), standards: z.array(PracticeStandardSchema) }))
+    .min(1),
+  fixes: z.array(FixSchema).default([]),
+});
+export type PracticeStandards = z.infer<typeof PracticeStandardsSchema>;
+
+/** A reference to one item in the catalogue: a criterion, an area, a standard or a measure. */
+export const ItemRefSchema = z.object({ catalogue: slug, item: text });
+
+export const MappingSchema = z.object({
+  kind: z.literal('mapping'),
+  id: slug,
+  version: z.number().int().min(1),
+  title: text,
+  /** Why the mapping is as it is: the reasoning an inspector or QA lead can check. */
+  method: text,
+  links: z
+    .array(
+      z.object({
+        from: ItemRefSchema,
+        /** Outcome-measure ids, e.g. "3.13". */
+        to: z.array(text).min(1),
+        reasoning: text,
+      }),
+    )
+    .min(1),
+});
+export type Mapping = z.infer<typeof MappingSchema>;
+
+/** Seed 002's old 0–10 practice scaling, and which Ofsted grade each band corresponds to. */
+export const GradeScalingSchema = z.object({
+  kind: z.literal('grade-scaling'),
+  id: slug,
+  version: z.number().int().min(1),
+  title: text,
+  source: SourceSchema,
+  bands: z.array(z.object({ from: z.number().int().min(0), to: z.number().int().max(10), grade: text, description: text.optional() })).min(1),
+  fixes: z.array(FixSchema).default([]),
+});
+
+/** Guidance made of principles or recommendations under headings (e.g. the IRO footprint). */
+export const GuidanceSchema = z.object({
+  kind: z.literal('guidance'),
+  id: slug,
+  version: z.number().int().min(1),
+  title: text,
+  description: text.optional(),
+  source: SourceSchema,
+  sections: z
+    .array(z.object({ id: text, title: text, items: z.array(z.object({ label: text.optional(), text })).min(1) }))
+    .min(1),
+  fixes: z.array(FixSchema).default([]),
+});
+
+/** The QA framework: the activity table (who, how often, reporting to) and the action timescales. */
+export const QaFrameworkSchema = z.object({
+  kind: z.literal('qa-framework'),
+  id: slug,
+  version: z.number().int().min(1),
+  title: text,
+  source: SourceSchema,
+  activities: z
+    .array(z.object({ id: slug, title: text, description: text.optional(), who: text.optional(), frequency: text.optional(), reportsTo: text.optional() }))
+    .min(1),
+  actionTimescales: z.array(z.object({ when: text, amount: z.number().positive(), unit: TimescaleUnitSchema, signedOffBy: text.optional(), quote: text })).default([]),
+  fixes: z.array(FixSchema).default([]),
+});
+
+export const CatalogueFileSchema = z.discriminatedUnion('kind', [
+  AuditToolSchema,
+  OutcomeMeasuresSchema,
+  PracticeStandardsSchema,
+  MappingSchema,
+  GradeScalingSchema,
+  GuidanceSchema,
+  QaFrameworkSchema,
+]);
+export type CatalogueFile = z.infer<typeof CatalogueFileSchema>;

@@ -1,0 +1,18 @@
+/**
+ * Runs once before the suite. Under CI the browser and (when DATABASE_URL is set) the database
+ * must be present: a missing one fails the run rather than skipping tests silently.
+ */
+export default async function setup(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('select 1');
+  } catch (error) {
+    throw new Error(`DATABASE_URL is set but PostgreSQL cannot be reached: ${(error as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
