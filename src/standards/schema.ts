@@ -71,6 +71,8 @@ export const AreaSchema = z.object({
   /** Set when the tool has alternative versions of an area for different case types. */
   variant: text.optional(),
   appliesTo: z.array(CaseTypeSchema).optional(),
+  /** The source's statement of what the area covers, printed above its criteria or indicators. */
+  description: text.optional(),
   /** Area-level descriptors (the seed's "General" row): they apply to the area as a whole. */
   descriptors: DescriptorsSchema.optional(),
   criteria: z.array(CriterionSchema),
@@ -250,6 +252,8 @@ export const GradeScalingSchema = z.object({
   id: slug,
   version: z.number().int().min(1),
   title: text,
+  /** The source's note on when the scaling applies (seed 002: it is no longer used for new audits). */
+  description: text.optional(),
   source: SourceSchema,
   bands: z.array(z.object({ from: z.number().int().min(0), to: z.number().int().max(10), grade: text, description: text.optional() })).min(1),
   fixes: z.array(FixSchema).default([]),
@@ -269,6 +273,31 @@ export const GuidanceSchema = z.object({
   fixes: z.array(FixSchema).default([]),
 });
 
+/** A role as the workflow assigns it (`practice-manager`), with the words the source uses for it. */
+const QaParticipantSchema = z.object({ role: slug, as: text });
+
+/** An amount of time the source states for a piece of audit work, with its words. */
+const QaDurationSchema = z.object({ amount: z.number().positive(), unit: TimescaleUnitSchema, quote: text });
+
+/** One stage of the collaborative audit process (seed 002: audit, moderation, evaluation). */
+export const AuditStageSchema = z.object({
+  number: z.number().int().min(1),
+  id: slug,
+  title: text,
+  lead: QaParticipantSchema,
+  participants: z.array(QaParticipantSchema).min(1),
+  /** Work a role must finish before the stage starts, e.g. the practitioner's self-assessment. */
+  prerequisites: z.array(z.object({ role: slug, quote: text })).default([]),
+  /** guide: the time the stage is designed to take; maximum: the most it may take. */
+  duration: QaDurationSchema.extend({ limit: z.enum(['guide', 'maximum']) }).optional(),
+  /** How far back in the case file the stage looks. */
+  lookBack: QaDurationSchema.optional(),
+  /** Who must be told, or sent something, when the stage is complete. */
+  onComplete: z.array(z.object({ notify: z.array(slug).min(1), quote: text })).default([]),
+  /** The source's points for the stage, one item per point, in its words. */
+  guidance: z.array(text).min(1),
+});
+
 /** The QA framework: the activity table (who, how often, reporting to) and the action timescales. */
 export const QaFrameworkSchema = z.object({
   kind: z.literal('qa-framework'),
@@ -279,7 +308,57 @@ export const QaFrameworkSchema = z.object({
   activities: z
     .array(z.object({ id: slug, title: text, description: text.optional(), who: text.optional(), frequency: text.optional(), reportsTo: text.optional() }))
     .min(1),
-  actionTimescales: z.array(z.object({ when: text, amount: z.number().positive(), unit: TimescaleUnitSchema, signedOffBy: text.optional(), quote: text })).default([]),
+  actionTimescales: z
+    .array(
+      z.object({
+        when: text,
+        amount: z.number().positive(),
+        unit: TimescaleUnitSchema,
+        signedOffBy: text.optional(),
+        quote: text,
+        /** The deadline applies when any of these was found; absent: it applies to every other action. */
+        appliesWhen: z.array(z.enum(['safeguarding-concerns', 'inadequate-judgement'])).min(1).optional(),
+        /** maximum: never later; expected: the norm for most actions. */
+        limit: z.enum(['maximum', 'expected']).optional(),
+      }),
+    )
+    .default([]),
+  /** The collaborative audit process the audit workflow follows, stage by stage. */
+  auditProcess: z
+    .object({
+      title: text,
+      /** The activity in `activities` that this process carries out. */
+      activity: slug,
+      /** How many audits each of these roles is expected to do per unit of time. */
+      cadence: z.object({ roles: z.array(slug).min(1), count: z.number().int().min(1), per: TimescaleUnitSchema, quote: text }).optional(),
+      /** Expectations that hold for every audit (family feedback, recorded learning), in the source's words. */
+      expectations: z.array(z.object({ id: slug, quote: text })).default([]),
+      stages: z.array(AuditStageSchema).min(1),
+    })
+    .superRefine((process, ctx) => {
+      process.stages.forEach((stage, i) => {
+        if (stage.number !== i + 1) ctx.addIssue({ code: 'custom', path: ['stages', i, 'number'], message: `number must be ${i + 1} (stages are listed in order)` });
+      });
+    })
+    .optional(),
+  /** The steps for resolving disagreement about an audit, in order. */
+  disputeResolution: z
+    .array(
+      z.object({
+        step: z.number().int().min(1),
+        /** What starts this step, e.g. moderator-disagrees. */
+        trigger: slug,
+        parties: z.array(slug).min(1),
+        escalateTo: z.array(slug).default([]),
+        outcome: slug.optional(),
+        quote: text,
+      }),
+    )
+    .default([]),
+  /** Where audit findings go: what, from which role, to which body (in the source's words), how often. */
+  reportingLines: z
+    .array(z.object({ id: slug, what: slug, from: slug, to: text, frequency: text.optional(), quote: text }))
+    .default([]),
   fixes: z.array(FixSchema).default([]),
 });
 
