@@ -6,7 +6,7 @@
  * `../shared/seeds/`; the wording lives in YAML, never in code.
  */
 import { z } from 'zod';
-import { JudgementRuleSchema } from './judgement-rule.ts';
+import { JudgementRuleSchema, unknownGradesInRule } from './judgement-rule.ts';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const slug = z
@@ -95,10 +95,20 @@ export const AuditToolSchema = z
     judgement: JudgementRuleSchema,
     multiAgency: z.boolean().default(false),
     areas: z.array(AreaSchema).min(1),
+    /** Notes printed with the tool (footnotes, definitions), in the source's words. */
+    notes: z.array(text).optional(),
     fixes: z.array(FixSchema).default([]),
   })
   .superRefine((tool, ctx) => {
     const gradeIds = new Set(tool.scale.grades.map((g) => g.id));
+    for (const { path, grade } of unknownGradesInRule(tool.judgement, gradeIds)) {
+      ctx.addIssue({ code: 'custom', path: ['judgement', ...path], message: `"${grade}" is not a grade on scale ${tool.scale.id}` });
+    }
+    const areaIds = new Set<string>();
+    tool.areas.forEach((area, a) => {
+      if (areaIds.has(area.id)) ctx.addIssue({ code: 'custom', path: ['areas', a, 'id'], message: `duplicate area id ${area.id}` });
+      areaIds.add(area.id);
+    });
     const seen = new Set<string>();
     tool.areas.forEach((area, a) => {
       const check = (d: Record<string, string[]> | undefined, path: (string | number)[]) => {
