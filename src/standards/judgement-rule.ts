@@ -70,8 +70,9 @@ export const ProfessionalJudgementSchema = z.object({
    * How the proposal shown to the auditor is derived from the area grades.
    * lowest-area-grade: the worst area grade. most-common-area-grade: the grade given to most
    * areas; a tie goes to the worse grade, so the proposal never flatters the case.
+   * Absent: nothing is proposed and the auditor judges unaided (seed 002 gives no rule at all).
    */
-  proposal: z.enum(['lowest-area-grade', 'most-common-area-grade']),
+  proposal: z.enum(['lowest-area-grade', 'most-common-area-grade']).optional(),
 });
 
 export const RuleBasedJudgementSchema = z.object({
@@ -284,11 +285,13 @@ export function evaluateJudgement(tool: AuditTool, input: JudgementInput): Judge
 /**
  * The grade offered to the auditor of a professionally judged tool, from the area grades of the
  * areas that apply to the case (e.g. only one variant of seed 000's area 6). The auditor confirms
- * it or records another grade with a reason; this is never the judgement itself.
+ * it or records another grade with a reason; this is never the judgement itself. Null when the
+ * tool proposes nothing.
  */
-export function proposeJudgement(tool: AuditTool, areaGrades: Record<string, string | undefined>): JudgementResult {
+export function proposeJudgement(tool: AuditTool, areaGrades: Record<string, string | undefined>): JudgementResult | null {
   const rule = tool.judgement;
   if (rule.type !== 'professional') throw new JudgementInputError(`${tool.id} is judged by rule; use evaluateJudgement`);
+  if (rule.proposal === undefined) return null;
   const graded: { area: Area; grade: string; rank: number }[] = [];
   const missing: string[] = [];
   for (const [areaId, grade] of Object.entries(areaGrades)) {
