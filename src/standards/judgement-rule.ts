@@ -203,7 +203,10 @@ function missingAnswers(tool: AuditTool, rule: z.infer<typeof RuleBasedJudgement
       const exceeded = share.orBetter && rankOf(tool.scale, answer.grade) < rankOf(tool.scale, share.grade);
       if (!exceeded && featuresAt(area, share.grade).length > 0 && answer.evident?.[share.grade] === undefined) levels.add(share.grade);
     }
-    for (const level of levels) missing.push(`${labelOf(tool.scale, level)} features evident for area ${area.id} (${area.title})`);
+    // In scale order, as the form lists the levels, whatever order the rule checks them in.
+    for (const { id } of tool.scale.grades) {
+      if (levels.has(id)) missing.push(`${labelOf(tool.scale, id)} features evident for area ${area.id} (${area.title})`);
+    }
   }
   for (const flag of rule.flags) {
     if (input.flags?.[flag.id] === undefined) missing.push(`answer to: ${flag.question}`);
