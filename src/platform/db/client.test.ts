@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 import { accessLog } from '../access-log/schema.ts';
-import { openDatabase } from './client.ts';
+import { openDatabase, queryRows } from './client.ts';
 
 describe('database', () => {
   let database: TestDatabase;
@@ -21,8 +21,8 @@ describe('database', () => {
   });
 
   it('returns a date column as the plain YYYY-MM-DD it stored, whatever the time zone', async () => {
-    const result = await database.db.execute<{ d: string }>(sql`select ${'2024-02-29'}::date as d`);
-    expect(result.rows[0]?.d).toBe('2024-02-29');
+    const rows = await queryRows<{ d: string }>(database.db, sql`select ${'2024-02-29'}::date as d`);
+    expect(rows[0]?.d).toBe('2024-02-29');
   });
 
   it('refuses to update, delete or truncate the access log', async () => {

@@ -1,0 +1,36 @@
+/** The composition root: which modules make up the web application, in order. */
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Database } from './platform/db/client.ts';
+import { createApp, type AppModule } from './platform/http/app.ts';
+import { buildAssets } from './platform/http/assets.ts';
+import { signingSecret } from './platform/auth/secrets.ts';
+import { authModule } from './platform/auth/routes.ts';
+import { homeModule } from './home/routes.ts';
+import { orgModule } from './org/routes.ts';
+
+export const MODULES: AppModule[] = [authModule, homeModule, orgModule];
+
+export interface BuildOptions {
+  database: Database;
+  logger: Logger;
+  sessionSecret?: string | undefined;
+  cookieSecure: boolean;
+  development: boolean;
+  trustProxy?: boolean;
+  now?: () => Date;
+}
+
+export async function buildWebApp(options: BuildOptions): Promise<Express> {
+  return createApp({
+    database: options.database,
+    logger: options.logger,
+    secret: await signingSecret(options.database.db, options.sessionSecret),
+    assets: buildAssets(),
+    modules: MODULES,
+    cookieSecure: options.cookieSecure,
+    development: options.development,
+    trustProxy: options.trustProxy ?? false,
+    ...(options.now ? { now: options.now } : {}),
+  });
+}

@@ -1,0 +1,187 @@
+/**
+ * The `sightline` command line: serve | demo | migrate | compliance.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { users } from './org/schema.ts';
+import { openDatabase, type Database } from './platform/db/client.ts';
+import { DataDirLockedError } from './platform/db/lock.ts';
+import { createLogger } from './platform/http/logger.ts';
+import { buildWebApp } from './app.ts';
+import { DEMO_ACCOUNTS, generateDemoPassword, isDatabaseEmpty, loadDemoCouncil } from './demo/northbridge.ts';
+
+const HELP = `Usage: sightline <command> [options]
+
+Commands:
+  serve [--demo]      Start the web application. With --demo, load the demo council
+                      (Northbridge) first if the database is empty.
+  demo                Load the demo council into an empty database.
+  migrate             Apply database migrations, then exit.
+  compliance FILE_OR_DIR... --as-of YYYY-MM-DD [--format json|csv|table]
+                      Compute timeliness compliance from case-data extracts (Annex A,
+                      SSDA903, CIN census, SSD), with no database or server.
+
+Options:
+  -h, --help          Show this help.
+
+Configuration is by environment variable: PORT, HOST, DATABASE_URL, SIGHTLINE_DATA_DIR,
+DEMO_PASSWORD, SESSION_SECRET, COOKIE_SECURE, LOG_LEVEL, NODE_ENV, TRUST_PROXY (see README).
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case 'demo':
+        return await demo(rest);
+      case 'migrate':
+        return await migrateOnly(rest);
+      case 'compliance': {
+        const { runComplianceCommand } = await import('./timeliness/compliance-command.ts');
+        return await runComplianceCommand(rest, { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) });
+      }
+      default:
+        process.stderr.write(`Unknown command: ${command}\n\n${HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+function options<S extends Record<string, { type: 'boolean' }>>(args: string[], spec: S) {
+  try {
+    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } as const, ...spec }, allowPositionals: false }).values as {
+      [K in keyof S | 'help']?: boolean;
+    };
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+  }
+}
+
+async function open(config: Config): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  return database;
+}
+
+async function migrateOnly(args: string[]): Promise<number> {
+  if (options(args, {}).help) return help();
+  const database = await open(loadConfig());
+  await database.close();
+  console.log('Migrations applied.');
+  return 0;
+}
+
+async function demo(args: string[]): Promise<number> {
+  if (options(args, {}).help) return help();
+  const config = loadConfig();
+  const database = await open(config);
+  try {
+    if (!(await isDatabaseEmpty(database.db))) {
+      console.error('The database already holds data; the demo council is only loaded into an empty database.');
+      return 1;
+    }
+    await loadDemo(database, config);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+function help(): number {
+  process.stdout.write(HELP);
+  return 0;
+}
+
+function demoPasswordFile(config: Config): string | undefined {
+  return config.databaseUrl ? undefined : path.join(config.dataDir, 'demo-password.txt');
+}
+
+async function loadDemo(database: Database, config: Config): Promise<void> {
+  const password = config.demoPassword ?? generateDemoPassword();
+  await loadDemoCouncil(database.db, password);
+  const file = demoPasswordFile(config);
+  // Only a generated password is kept, in the embedded database's own folder, so a restart can
+  // show it again; a password chosen through DEMO_PASSWORD is the operator's to remember.
+  if (file && !config.demoPassword) fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  console.log('Loaded the demo council, Northbridge.');
+  printAccounts(password);
+}
+
+function printAccounts(password: string | undefined): void {
+  console.log('\nDemo sign-in accounts (one per role):');
+  for (const account of DEMO_ACCOUNTS) console.log(`  ${account.role.padEnd(17)} ${account.email}`);
+  console.log(password ? `Password for every demo account: ${password}` : 'Password: the DEMO_PASSWORD set when the demo was loaded.');
+}
+
+async function serve(args: string[]): Promise<number> {
+  const flags = options(args, { demo: { type: 'boolean' } });
+  if (flags.help) return help();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const started = performance.now();
+  const database = await open(config);
+
+  if (flags.demo) {
+    if (await isDatabaseEmpty(database.db)) {
+      await loadDemo(database, config);
+    } else if (await isDemo(database)) {
+      const file = demoPasswordFile(config);
+      printAccounts(config.demoPassword ?? (file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined));
+    }
+  }
+
+  const app = await buildWebApp({
+    database,
+    logger,
+    sessionSecret: config.sessionSecret,
+    cookieSecure: config.cookieSecure,
+    development: config.development,
+    trustProxy: config.trustProxy,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(
+    `\nSightline is running at http://${host}:${port} on ${database.engine === 'pglite' ? `the embedded database (${config.dataDir})` : 'PostgreSQL'}` +
+      ` — started in ${Math.round(performance.now() - started)} ms. Press Ctrl+C to stop.`,
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`\n${signal} received: stopping.`);
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  // Closing the embedded database checkpoints it and releases the data-folder lock.
+  await database.close();
+  return 0;
+}
+
+async function isDemo(database: Database): Promise<boolean> {
+  const rows = await database.db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_ACCOUNTS[0]!.email));
+  return rows.length > 0;
+}

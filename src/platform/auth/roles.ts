@@ -1,0 +1,51 @@
+/**
+ * Roles (from DOMAIN.md) and the named capabilities granted to them. Deny by default: a
+ * capability not listed for any of a user's roles is refused, in services and routes alike.
+ */
+export const ROLES = [
+  'practitioner',
+  'practice-manager',
+  'group-manager',
+  'moderator',
+  'qa-officer',
+  'senior-leader',
+  'iro',
+  'partner',
+  'admin',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  practitioner: 'Practitioner',
+  'practice-manager': 'Practice manager (auditor)',
+  'group-manager': 'Group manager / service lead',
+  moderator: 'Moderator',
+  'qa-officer': 'Quality assurance officer',
+  'senior-leader': 'Senior leader',
+  iro: 'IRO / CP chair',
+  partner: 'Multi-agency partner',
+  admin: 'Administrator',
+};
+
+/** Everyone employed by the council; multi-agency partners are deliberately not in this list. */
+const STAFF: Role[] = ROLES.filter((r) => r !== 'partner');
+
+/**
+ * Capability → roles that hold it. Later capabilities join this table as their features land;
+ * the access-matrix test keeps routes and this table honest.
+ */
+export const CAPABILITIES = {
+  /** Manage services, teams, users, role grants and line management. */
+  'org.manage': ['admin'],
+  /** See the council's structure: services, teams and who is in them. */
+  'org.view': STAFF,
+} as const satisfies Record<string, readonly Role[]>;
+export type Capability = keyof typeof CAPABILITIES;
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+export function rolesGranting(capability: Capability): readonly Role[] {
+  return CAPABILITIES[capability];
+}

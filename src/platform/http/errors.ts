@@ -1,0 +1,74 @@
+/**
+ * Errors services throw, and the handler that turns any error into a friendly page: never a
+ * stack trace or SQL outside development, and the right status for the situation.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ForbiddenError, NotFoundError } from '../auth/actor.ts';
+import { render } from './render.ts';
+
+export { ForbiddenError, NotFoundError };
+
+/** Another person changed the record since this user loaded it. */
+export class ConflictError extends Error {}
+
+export class CsrfError extends Error {}
+
+declare module './render.ts' {
+  interface ViewModels {
+    'platform/error': { title: string; message: string; detail?: string | undefined };
+  }
+}
+
+const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003']);
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: string; cause?: unknown; message?: string } | undefined; e; e = e.cause as typeof e) {
+    if (e.code && PG_UNAVAILABLE.has(e.code)) return true;
+    if (e.message && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+export const notFoundHandler: RequestHandler = (_req, res) => {
+  render(res, 'platform/error', { title: 'Page not found', message: 'If you typed the web address, check it is correct.' }, 404);
+};
+
+export function errorHandler(logger: Logger, development: boolean): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) return;
+    if (error instanceof NotFoundError) return notFoundHandler(req, res, _next);
+    if (error instanceof ForbiddenError) {
+      return render(res, 'platform/error', { title: 'You cannot see this page', message: error.message }, 403);
+    }
+    if (error instanceof CsrfError) {
+      return render(
+        res,
+        'platform/error',
+        { title: 'Your request could not be accepted', message: 'The form had expired or did not come from Sightline. Go back, reload the page and try again.' },
+        403,
+      );
+    }
+    const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : undefined;
+    if (status) {
+      // Body-parser and similar client errors: too large, malformed, unsupported.
+      return render(res, 'platform/error', { title: 'Your request could not be accepted', message: error.expose ? error.message : 'The request was not valid.' }, status);
+    }
+    if (isDatabaseUnavailable(error)) {
+      logger.error({ reqId: res.locals.requestId, err: { message: 'database unavailable' } }, 'database unavailable');
+      res.setHeader('Retry-After', '30');
+      return render(res, 'platform/error', { title: 'Sorry, Sightline is unavailable', message: 'The database cannot be reached. Nothing you sent has been saved. Try again in a few minutes.' }, 503);
+    }
+    logger.error({ reqId: res.locals.requestId, err: { name: error?.name, message: error?.message, stack: error?.stack } }, 'unhandled error');
+    render(
+      res,
+      'platform/error',
+      {
+        title: 'Sorry, there is a problem with Sightline',
+        message: `Try again later. If it keeps happening, tell your administrator the reference ${res.locals.requestId}.`,
+        detail: development ? String(error?.stack ?? error) : undefined,
+      },
+      500,
+    );
+  };
+}
