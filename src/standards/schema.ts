@@ -253,6 +253,8 @@ export const MappingSchema = z.object({
       }),
     )
     .min(1),
+  /** Items deliberately left without a link, and why, so a missing link is visibly a decision. */
+  unmapped: z.array(z.object({ from: ItemRefSchema, reason: text })).default([]),
 });
 export type Mapping = z.infer<typeof MappingSchema>;
 
