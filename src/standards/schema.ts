@@ -184,6 +184,33 @@ export const CaseEventTypeSchema = z.enum([
   'pathway-plan',
   'care-leaver-contact',
   'case-closure',
+  // Events named by seed 004's standards (Swindon quality standards) that the list above lacked.
+  'contact-screened', // the contact screened and evaluated (2.11)
+  'referrer-informed', // the referrer told in writing of the contact's outcome (2.13)
+  'assessment-child-seen', // the child seen for a new statutory assessment (3.3)
+  'cin-plan-end', // a child in need plan ends: replaced, stepped up or down, or closed (4.7)
+  'plan-distributed', // a plan sent to the child, family and other parties (4.6)
+  'tac-meeting', // early help team around the child and family meeting (6.4)
+  'case-activity', // a contact, visit or meeting with or about the child, to be recorded (7.3)
+  'case-note-recorded', // the case record of that activity written (7.3)
+  'case-supervision', // the case discussed in recorded supervision (8.1)
+  'care-order', // a care order made (9.1)
+  'letter-before-proceedings', // pre-proceedings letter received by the parents (10.2)
+  'icpc-request', // ICPC requested from the QA team with the invite list (11.4, 13.2)
+  'meeting-outcome-circulated', // a meeting's outcome, decisions or recommendations circulated (13.8, 15.7)
+  'meeting-record-circulated', // a meeting's full record or minutes circulated (11.7, 13.9, 15.7)
+  's47-authorised', // the section 47 enquiry signed off by a manager (12.1)
+  'report-shared', // the social work report for a conference or review made available (13.6, 15.1)
+  'cp-plan-outline', // the outline child protection plan produced by the conference (13.10)
+  'placement-plan', // the placement plan completed (14.5)
+  'cla-notified', // QA service, looked-after health team and virtual school notified (14.6)
+  'plans-quality-assured', // plans checked ahead of a looked-after review (14.7)
+  'dental-check', // (14.12)
+  'permanence-plan', // (14.17)
+  'consultation-forms-sent', // review consultation forms sent to child, carers and parents (15.2)
+  'recommendations-considered', // a manager has considered review recommendations (15.7)
+  'leaving-care-assessment', // the leaving care needs assessment completed (16.1)
+  'pathway-plan-review', // (16.4)
   'conception', // pre-birth timescales are measured in weeks of pregnancy
   'birth', // age-based timescales
   'other',
@@ -199,9 +226,13 @@ export const TimescaleSchema = z.object({
   event: CaseEventTypeSchema,
   /** The event the clock starts from. */
   anchor: CaseEventTypeSchema,
-  amount: z.number().positive(),
+  /** 0 states "on the same day as" (within) or "prior to" / "by" (before) the anchor. */
+  amount: z.number().min(0),
   unit: TimescaleUnitSchema,
-  /** within: the event is due once after the anchor; every: it recurs at this interval. */
+  /**
+   * within: the event is due once after the anchor; every: it recurs at this interval;
+   * before: the event is due at least this long before the anchor (a report before a conference).
+   */
   recurrence: z.enum(['within', 'every', 'before']).default('within'),
   /** Case types or circumstances this deadline applies to, in the source's words. */
   appliesTo: z.array(CaseTypeSchema).optional(),
