@@ -1,0 +1,92 @@
+/**
+ * Text files from councils' systems: decoding the bytes (UTF-8, UTF-16 from Excel's "Unicode
+ * text", or Windows-1252 from older exports) and splitting a CSV into rows under its heading row.
+ */
+import { parse } from 'csv-parse/sync';
+import type { ImportProblem } from '../facts.ts';
+import type { SheetRows } from './table.ts';
+
+/** Decodes a text file, choosing the encoding from its byte-order mark or its bytes. */
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    // Not valid UTF-8: Excel's "CSV" on Windows writes the legacy code page.
+    return new TextDecoder('windows-1252').decode(body);
+  }
+}
+
+/** Whether the bytes look like text at all (binary files have NUL bytes early on). */
+export function looksLikeText(bytes: Uint8Array): boolean {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) return true;
+  const probe = bytes.subarray(0, 8192);
+  return !probe.includes(0);
+}
+
+/** The first line of a text, for recognising a CSV by its headings without parsing it all. */
+export function firstLine(text: string): string {
+  const end = text.search(/\r?\n/);
+  return end < 0 ? text : text.slice(0, end);
+}
+
+function delimiterOf(headingLine: string): string {
+  const count = (char: string) => headingLine.split(char).length - 1;
+  const candidates = [',', '\t', ';', '|'];
+  return candidates.reduce((best, char) => (count(char) > count(best) ? char : best), ',');
+}
+
+/** The heading row of a CSV text, split the same way `readCsv` splits it. */
+export function csvHeadings(text: string): string[] {
+  const line = firstLine(text);
+  try {
+    const rows = parse(line, { delimiter: delimiterOf(line), relax_quotes: true, relax_column_count: true }) as string[][];
+    return rows[0] ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** Longest single record we accept: far beyond any real row, short of exhausting memory. */
+const MAX_RECORD_CHARACTERS = 1_000_000;
+
+/**
+ * Splits a CSV text into rows. A record the CSV reader cannot make sense of (an unclosed quote, an
+ * oversized field) is reported with its line and skipped; the other records are still read.
+ */
+export function readCsv(file: string, text: string, problems: ImportProblem[]): SheetRows {
+  const delimiter = delimiterOf(firstLine(text));
+  const records: { line: number; cells: string[] }[] = [];
+  try {
+    const parsed = parse(text, {
+      delimiter,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      max_record_size: MAX_RECORD_CHARACTERS,
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        problems.push({
+          file,
+          ...(typeof error?.lines === 'number' ? { row: error.lines } : {}),
+          severity: 'error',
+          message: `this line cannot be read as CSV (${error?.message ?? 'malformed record'}); it is skipped`,
+        });
+        return undefined;
+      },
+    }) as unknown as { info: { lines: number }; record: string[] }[];
+    for (const { info, record } of parsed) {
+      // `lines` is where the record ends; a quoted field may have run over several lines.
+      const innerBreaks = record.reduce((sum, cell) => sum + (cell.match(/\n/g)?.length ?? 0), 0);
+      records.push({ line: info.lines - innerBreaks, cells: record });
+    }
+  } catch (error) {
+    problems.push({ file, severity: 'error', message: `the file cannot be read as CSV: ${(error as Error).message}` });
+  }
+  const [headings, ...body] = records;
+  // Line numbers are what a user finds in a text editor, and in a spreadsheet for one-line records.
+  return { file, headers: headings?.cells ?? [], rows: body.map(({ line, cells }) => ({ row: line, cells })) };
+}
