@@ -36,10 +36,15 @@ export function headerKey(header: unknown): string {
     .trim();
 }
 
+function isControl(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
+}
+
 /** A file name fit for labelling facts and problems: the base name only, printable, bounded. */
 export function displayName(fileName: string): string {
   const base = fileName.split(/[\\/]/).pop() ?? '';
-  const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const printable = [...base].filter((char) => !isControl(char)).join('').trim();
   return (printable || 'upload').slice(0, 200);
 }
 
@@ -146,7 +151,7 @@ export function parseIdentifier(value: unknown): Parsed<string> | undefined {
     return { ok: false, reason: `${shown(value)} is not an identifier` };
   }
   if (text.length > 100) return { ok: false, reason: 'identifier longer than 100 characters' };
-  if (/[\u0000-\u001f\u007f]/.test(text)) return { ok: false, reason: 'identifier contains control characters' };
+  if ([...text].some(isControl)) return { ok: false, reason: 'identifier contains control characters' };
   return { ok: true, value: text };
 }
 
