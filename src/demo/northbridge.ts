@@ -96,6 +96,7 @@ export interface DemoCouncil {
   /** User id by the plan's key, for later demo loaders and tests. */
   people: Record<string, string>;
   teams: Record<string, string>;
+  services: Record<string, string>;
 }
 
 export async function loadDemoCouncil(db: Db, password: string): Promise<DemoCouncil> {
@@ -136,6 +137,6 @@ export async function loadDemoCouncil(db: Db, password: string): Promise<DemoCou
         .set({ teamId: person.team ? teamIds[person.team] : null, lineManagerId: person.manager ? people[person.manager] : null })
         .where(sql`${users.id} = ${people[person.key]}`);
     }
-    return { organisationId, people, teams: teamIds };
+    return { organisationId, people, teams: teamIds, services: serviceIds };
   });
 }

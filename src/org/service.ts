@@ -13,16 +13,17 @@ import { ConflictError } from '../platform/http/errors.ts';
 import { services, teams, userRoles, users } from './schema.ts';
 
 const optionalId = z
-  .string()
+  .string({ error: 'Select a valid option' })
   .trim()
-  .transform((v) => (v === '' ? null : v))
+  .optional()
+  .transform((v) => (v ? v : null))
   .pipe(z.uuid({ message: 'Select a valid option' }).nullable());
 
 const name = (what: string) =>
-  z.string().trim().min(1, `Enter the ${what}`).max(120, `The ${what} must be 120 characters or fewer`);
+  z.string({ error: `Enter the ${what}` }).trim().min(1, `Enter the ${what}`).max(120, `The ${what} must be 120 characters or fewer`);
 
 export const ServiceInput = z.object({ name: name('service name'), leadUserId: optionalId });
-export const TeamInput = z.object({ name: name('team name'), serviceId: z.uuid({ message: 'Select the service' }), managerUserId: optionalId });
+export const TeamInput = z.object({ name: name('team name'), serviceId: z.uuid({ error: 'Select the service' }), managerUserId: optionalId });
 
 const roleList = z
   .union([z.string(), z.array(z.string())])
@@ -32,15 +33,24 @@ const roleList = z
 
 export const UserInput = z.object({
   displayName: name('full name'),
-  email: z.email({ message: 'Enter an email address in the correct format, like name@example.org' }).trim().toLowerCase().max(320),
-  jobTitle: z.string().trim().max(120, 'The job title must be 120 characters or fewer').transform((v) => v || null),
+  email: z
+    .string({ error: 'Enter an email address' })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email({ message: 'Enter an email address in the correct format, like name@example.org' }).max(320, 'The email address must be 320 characters or fewer')),
+  jobTitle: z
+    .string()
+    .trim()
+    .max(120, 'The job title must be 120 characters or fewer')
+    .optional()
+    .transform((v) => v || null),
   teamId: optionalId,
   lineManagerId: optionalId,
   roles: roleList,
 });
 export const NewUserInput = UserInput.extend({
   password: z
-    .string()
+    .string({ error: `Enter a password of at least ${MIN_PASSWORD_LENGTH} characters` })
     .min(MIN_PASSWORD_LENGTH, `Enter a password of at least ${MIN_PASSWORD_LENGTH} characters`)
     .max(200, 'The password must be 200 characters or fewer'),
 });

@@ -1,0 +1,122 @@
+/**
+ * Every route × every role (and signed out) → the status it must answer. A route added to the
+ * application without a row here fails this suite, so nobody can add a page without deciding
+ * who may use it.
+ */
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../src/platform/auth/roles.ts';
+import { createTestApp, type TestApp, type TestClient } from './support/app.ts';
+
+type Who = Role | 'anonymous';
+const WHO: Who[] = ['anonymous', ...ROLES];
+
+/** Expected status by who; `other` covers everyone not named. */
+type Expectation = Partial<Record<Who | 'other', number>>;
+
+const STAFF_OK: Expectation = { anonymous: 303, partner: 403, other: 200 };
+const ADMIN_ONLY_PAGE: Expectation = { anonymous: 303, admin: 200, other: 403 };
+/** An empty form to an admin-only action: the administrator gets the form back with errors. */
+const ADMIN_ONLY_FORM: Expectation = { anonymous: 303, admin: 400, other: 403 };
+
+const MATRIX: Record<string, Expectation> = {
+  'GET /assets/{*file}': { other: 200 },
+  'GET /health': { other: 200 },
+  'GET /sign-in': { anonymous: 200, other: 303 },
+  'POST /sign-in': { other: 400 },
+  'POST /sign-out': { other: 303 },
+  'GET /': { anonymous: 303, other: 200 },
+  'GET /teams': STAFF_OK,
+  // Family support team north: its members, its manager, the lead of its service, and the
+  // council-wide roles; not other teams' staff.
+  'GET /teams/:teamId': {
+    anonymous: 303,
+    practitioner: 200,
+    'practice-manager': 200,
+    'group-manager': 200,
+    'qa-officer': 200,
+    'senior-leader': 200,
+    admin: 200,
+    moderator: 403,
+    iro: 403,
+    partner: 403,
+  },
+  'GET /admin': ADMIN_ONLY_PAGE,
+  'GET /admin/services': ADMIN_ONLY_PAGE,
+  'GET /admin/services/new': ADMIN_ONLY_PAGE,
+  'POST /admin/services/new': ADMIN_ONLY_FORM,
+  'GET /admin/services/:serviceId/edit': ADMIN_ONLY_PAGE,
+  'POST /admin/services/:serviceId/edit': ADMIN_ONLY_FORM,
+  'GET /admin/teams': ADMIN_ONLY_PAGE,
+  'GET /admin/teams/new': ADMIN_ONLY_PAGE,
+  'POST /admin/teams/new': ADMIN_ONLY_FORM,
+  'GET /admin/teams/:teamId/edit': ADMIN_ONLY_PAGE,
+  'POST /admin/teams/:teamId/edit': ADMIN_ONLY_FORM,
+  'GET /admin/users': ADMIN_ONLY_PAGE,
+  'GET /admin/users/new': ADMIN_ONLY_PAGE,
+  'POST /admin/users/new': ADMIN_ONLY_FORM,
+  'GET /admin/users/:userId': ADMIN_ONLY_PAGE,
+  'GET /admin/users/:userId/edit': ADMIN_ONLY_PAGE,
+  'POST /admin/users/:userId/edit': ADMIN_ONLY_FORM,
+  'POST /admin/users/:userId/disable': { anonymous: 303, admin: 303, other: 403 },
+  'POST /admin/users/:userId/enable': { anonymous: 303, admin: 303, other: 403 },
+};
+
+/** Every route the application answers, read from Express itself. */
+export function routesOf(app: Express): string[] {
+  const stack = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; name: string }> } }).router.stack;
+  const routes: string[] = [];
+  for (const layer of stack) {
+    // A mounted sub-router would hide its routes from this list: the app registers routes directly.
+    expect(layer.name, 'routes must be registered on the app, not in sub-routers').not.toBe('router');
+    if (!layer.route) continue;
+    for (const method of Object.keys(layer.route.methods)) routes.push(`${method.toUpperCase()} ${layer.route.path}`);
+  }
+  return routes;
+}
+
+describe('access-control matrix', () => {
+  let t: TestApp;
+  const clients = new Map<Who, TestClient>();
+  let params: Record<string, string>;
+  let assetUrl: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    clients.set('anonymous', t.client());
+    for (const role of ROLES) clients.set(role, await t.signInAs(role));
+    params = {
+      teamId: t.council.teams['fst-north']!,
+      serviceId: t.council.services['safeguarding']!,
+      // Not a role account: disabling it mid-test signs none of the clients out.
+      userId: t.council.people['sw-2']!,
+    };
+    const home = await clients.get('admin')!.get('/');
+    assetUrl = /href="(\/assets\/application-[^"]+\.css)"/.exec(home.text)![1]!;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has a row for every route, and a route for every row', () => {
+    const routes = routesOf(t.app).sort();
+    expect(routes).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  for (const [route, expectation] of Object.entries(MATRIX)) {
+    it(route, async () => {
+      const [method, pattern] = route.split(' ') as [string, string];
+      const path = pattern === '/assets/{*file}' ? assetUrl : pattern.replace(/:(\w+)/g, (_, name: string) => params[name]!);
+      const actual: Partial<Record<Who, number>> = {};
+      const expected: Partial<Record<Who, number>> = {};
+      for (const who of WHO) {
+        // Signing out ends the session, so it gets a session of its own.
+        const client = route === 'POST /sign-out' && who !== 'anonymous' ? await t.signInAs(who) : clients.get(who)!;
+        const response = method === 'GET' ? await client.get(path) : await client.post(path, {});
+        actual[who] = response.status;
+        expected[who] = expectation[who] ?? expectation.other!;
+      }
+      expect(actual).toEqual(expected);
+    });
+  }
+});
