@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import {
   isBlank,
+  leadingCode,
   parseCode,
   parseDate,
   parseGender,
@@ -17,6 +18,8 @@ import {
   parseInteger,
   parseText,
   parseYesNo,
+  shown,
+  stripListPrefix,
   type DateOptions,
   type Parsed,
 } from './values.ts';
@@ -58,11 +61,20 @@ export const integer = cell(parseInteger);
 export const text = (maxLength?: number) => cell((value) => parseText(value, maxLength));
 export const gender = cell(parseGender);
 export const code = (codes: ReadonlyMap<string, string>, what: string) => cell((value) => parseCode(value, codes, what));
+/** A code checked against `pattern`, taken from the front of a labelled answer ("E1: Placement order"). */
 export const codeMatching = (pattern: RegExp, what: string) =>
   cell((value): Parsed<string> | undefined => {
     if (isBlank(value)) return undefined;
-    const found = String(value).trim().toUpperCase();
-    return pattern.test(found) ? { ok: true, value: found } : { ok: false, reason: `${found.slice(0, 24)} is not a valid ${what}` };
+    const found = leadingCode(value) ?? String(value).trim().toUpperCase();
+    return pattern.test(found) ? { ok: true, value: found } : { ok: false, reason: `${shown(value)} is not a valid ${what}` };
+  });
+
+/** A coded answer from an open list: its code when it has one ("q) 6: Police" → "6"), else its text. */
+export const codedAnswer = (maxLength = 100) =>
+  cell((value): Parsed<string> | undefined => {
+    const read = parseText(value, maxLength);
+    if (read === undefined || !read.ok) return read;
+    return { ok: true, value: leadingCode(read.value) ?? stripListPrefix(read.value) };
   });
 
 /** Reads with `schema`, but a value it rejects becomes `Ignored` instead of failing the row. */

@@ -119,7 +119,9 @@ export function readTable<Out extends Record<string, unknown>>(
   const valid: ValidRow<Out>[] = [];
   for (const raw of sheet.rows) {
     if (raw.cells.every(isBlank)) continue;
+    // Every field is present, absent columns as blanks, so the schema decides what is required.
     const input: Record<string, unknown> = {};
+    for (const field of Object.keys(spec.columns)) input[field] = undefined;
     for (const [field, column] of columns.index) input[field] = raw.cells[column];
     const parsed = spec.row.safeParse(input);
     if (!parsed.success) {

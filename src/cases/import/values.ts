@@ -257,8 +257,8 @@ export const ETHNICITY = codeList({
 /** Child protection categories of abuse (CIN census codes; Annex A writes the labels). */
 export const ABUSE_CATEGORY = codeList({
   NEG: 'Neglect',
-  PHY: 'Physical abuse',
-  SAB: 'Sexual abuse',
-  EMO: 'Emotional abuse',
+  PHY: ['Physical abuse', 'Physical'],
+  SAB: ['Sexual abuse', 'Sexual'],
+  EMO: ['Emotional abuse', 'Emotional'],
   MUL: ['Multiple/not recommended', 'Multiple'],
 });
