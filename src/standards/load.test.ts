@@ -224,9 +224,12 @@ describe('the built-in catalogue', () => {
     .filter((name) => name.endsWith('.yaml'))
     .sort();
 
-  it('loads: every file valid, ids unique (the server refuses to start otherwise)', async () => {
+  it('loads (every file valid, ids unique), and load → export → parse gives the same catalogue', async () => {
     const catalogue = await loadCatalogue(root);
     expect(catalogue.files.map((f) => f.path)).toEqual(names.map((name) => name.split(path.sep).join('/')));
+    for (const { path: name, file } of catalogue.files) {
+      expect(parseCatalogueFile(serialiseCatalogueFile(file), `exported ${name}`), name).toEqual(file);
+    }
   });
 
   it.each(names)('round-trips %s: parse, export, parse gives the same data', (name) => {
