@@ -57,8 +57,10 @@ export class ExtractBuilder {
     }
   }
 
-  hasChild(childId: string): boolean {
-    return this.children.has(childId);
+  /** Adds details to a child already recorded (a no-op for an unknown child). */
+  updateChild(childId: string, details: ChildDetails): void {
+    const existing = this.children.get(childId);
+    if (existing !== undefined) mergeChild(existing, details);
   }
 
   fact(fact: CaseFact): void {
@@ -78,6 +80,6 @@ export class ExtractBuilder {
 }
 
 /** Drops `undefined` members so facts carry only what the extract actually said. */
-export function defined<T extends Record<string, unknown>>(record: T): T {
+export function defined<T extends object>(record: T): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }
