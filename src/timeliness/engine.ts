@@ -239,12 +239,14 @@ function nextEventDeadlines(view: CaseView, rule: Extract<DeadlineRule, { method
   const anchors = upTo(eventDates(view, rule.anchor), ctx.asOf);
   if (anchors.length === 0) return;
   const events = upTo(eventDates(view, rule.event), ctx.asOf);
+  // "The next review within 6 months of a review": the event must come after its own anchor.
+  const strictlyAfter = rule.anchor === rule.event;
   let e = 0;
   anchors.forEach((anchor, i) => {
-    while (e < events.length && events[e]! < anchor) e++;
+    while (e < events.length && (events[e]! < anchor || (strictlyAfter && events[e] === anchor))) e++;
     const event = events[e];
     const nextAnchor = anchors[i + 1];
-    if (event === undefined || (nextAnchor !== undefined && event >= nextAnchor)) return;
+    if (event === undefined || (nextAnchor !== undefined && (strictlyAfter ? event > nextAnchor : event >= nextAnchor))) return;
     oneOffDeadline(ctx, anchor, event, rule.due);
   });
 }

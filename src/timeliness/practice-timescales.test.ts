@@ -80,6 +80,28 @@ describe('practice-standard timescales as measures', () => {
     expect(result.items.map((i) => [i.anchorDate, i.dueDate, i.status])).toEqual([['2026-03-02', '2026-03-16', 'overdue']]);
   });
 
+  it('measure a recurring event from the one before it, never from itself', () => {
+    const { measures } = measuresOf(timescale({ id: 'test-rcpc', anchor: 'rcpc', event: 'rcpc', amount: 6, unit: 'months' }));
+    const facts: CaseFact[] = [
+      { kind: 'cp-review', childId: 'A', source, date: '2025-03-31' },
+      { kind: 'cp-review', childId: 'A', source, date: '2025-09-30' },
+      { kind: 'cp-review', childId: 'A', source, date: '2026-04-01' },
+    ];
+    const result = evaluateTimeliness([], facts, { asOf: '2026-06-30', calendar, measures });
+    expect(result.items.map((i) => [i.anchorDate, i.dueDate, i.actualDate, i.status])).toEqual([
+      ['2025-03-31', '2025-09-30', '2025-09-30', 'met'],
+      ['2025-09-30', '2026-03-30', '2026-04-01', 'missed'],
+    ]);
+  });
+
+  it('leave out a timescale that applies only in circumstances the data does not show', () => {
+    const { measures, unevaluable } = measuresOf(
+      timescale({ id: 'test-same-day', anchor: 'referral', event: 'strategy-discussion', amount: 1, unit: 'working-days', condition: 'immediate action is required' }),
+    );
+    expect(measures).toEqual([]);
+    expect(unevaluable).toEqual([{ timescaleId: 'test-same-day', reason: expect.stringMatching(/only where immediate action is required/) }]);
+  });
+
   it('say why a timescale cannot be checked from the data', () => {
     const { measures, unevaluable } = measuresOf(
       timescale({ id: 'test-hours', anchor: 'contact-received', event: 'referral', amount: 24, unit: 'hours' }),

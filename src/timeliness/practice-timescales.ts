@@ -30,6 +30,10 @@ const RECORDED_PAIRS: Record<string, RecordedPair> = {
 };
 
 function ruleFor(t: Timescale): DeadlineRule | string {
+  // A condition ("where immediate action is required", "children in the disabled children's
+  // team") picks out cases the extracts cannot tell apart; checking every case against it would
+  // report deadlines that never applied.
+  if (t.condition !== undefined) return `it applies only where ${t.condition}, which extract data does not show`;
   if (!EVALUABLE_UNITS.has(t.unit)) {
     return t.unit === 'hours' ? 'extracts carry dates, not times, so a timescale in hours cannot be checked' : `a timescale in ${t.unit} cannot be checked from event dates`;
   }
