@@ -14,6 +14,6 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error'] }],
     },
   },
-  { files: ['src/main.ts', 'src/cli/**', 'bench/**', 'scripts/**', 'bin/**'], rules: { 'no-console': 'off' } },
+  { files: ['src/main.ts', 'bench/**', 'scripts/**', 'bin/**', 'test/**'], rules: { 'no-console': 'off' } },
   { files: ['assets/js/**'], languageOptions: { globals: { ...globals.browser } } },
 );
