@@ -30,7 +30,7 @@ const eventSources: Partial<Record<CaseEventType, (v: CaseView) => IsoDate[]>> =
   'strategy-discussion': (v) => defined(v.case.strategyDiscussions.map((s) => s.strategyDate)),
   // The CIN census dates an S47 from the strategy discussion that started it.
   's47-start': (v) => defined(v.case.strategyDiscussions.map((s) => s.s47StartDate ?? s.strategyDate)),
-  icpc: (v) => defined(v.case.strategyDiscussions.map((s) => s.icpcDate)),
+  icpc: (v) => defined([...v.case.strategyDiscussions.map((s) => s.icpcDate), ...v.case.conferences]),
   'cp-plan-start': (v) => defined(v.case.cpPlans.map((p) => p.startDate)),
   'cp-plan-end': (v) => defined(v.case.cpPlans.map((p) => p.endDate)),
   'cp-visit': (v) => v.case.cpVisits,
@@ -39,7 +39,11 @@ const eventSources: Partial<Record<CaseEventType, (v: CaseView) => IsoDate[]>> =
   'cin-visit': (v) => v.case.cinVisits,
   'cla-start': (v) => defined(v.periods.map((p) => p.startDate)),
   'cla-end': (v) => defined(v.periods.map((p) => p.endDate)),
-  'placement-start': (v) => defined(v.case.episodes.filter((e) => e.rne === undefined || NEW_PLACEMENT_RNE.has(e.rne)).map((e) => e.startDate)),
+  'placement-start': (v) =>
+    defined([
+      ...v.case.episodes.filter((e) => e.rne === undefined || NEW_PLACEMENT_RNE.has(e.rne)).map((e) => e.startDate),
+      ...v.case.placements.map((p) => p.startDate),
+    ]),
   'cla-visit': (v) => v.case.claVisits,
   'cla-review': (v) => v.case.claReviews,
   'health-assessment': (v) => v.case.healthAssessments,

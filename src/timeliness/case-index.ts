@@ -44,12 +44,16 @@ export interface ChildCase {
   referrals: IsoDate[];
   assessments: AssessmentRecord[];
   strategyDiscussions: StrategyDiscussionRecord[];
+  /** Initial conferences known without the strategy discussion behind them. */
+  conferences: IsoDate[];
   cinPlans: SpanRecord[];
   cinVisits: IsoDate[];
   cpPlans: CpPlanRecord[];
   cpVisits: IsoDate[];
   cpReviews: IsoDate[];
   episodes: EpisodeRecord[];
+  /** Placements recorded on their own (SSD), beside or instead of SSDA903 episodes. */
+  placements: SpanRecord[];
   claReviews: IsoDate[];
   claVisits: IsoDate[];
   healthAssessments: IsoDate[];
@@ -67,12 +71,14 @@ function emptyCase(childId: string): ChildCase {
     referrals: [],
     assessments: [],
     strategyDiscussions: [],
+    conferences: [],
     cinPlans: [],
     cinVisits: [],
     cpPlans: [],
     cpVisits: [],
     cpReviews: [],
     episodes: [],
+    placements: [],
     claReviews: [],
     claVisits: [],
     healthAssessments: [],
@@ -119,14 +125,18 @@ export function indexCases(children: readonly Child[], facts: readonly CaseFact[
       case 'cin-plan':
         c.cinPlans.push({ startDate: fact.startDate, endDate: fact.endDate });
         break;
+      case 'icpc':
+        c.conferences.push(fact.date);
+        break;
+      // A visit recorded as the child not seen is not a statutory visit, so it does not count.
       case 'cin-visit':
-        c.cinVisits.push(fact.date);
+        if (fact.seen !== false) c.cinVisits.push(fact.date);
         break;
       case 'cp-plan':
         c.cpPlans.push({ startDate: fact.startDate, endDate: fact.endDate, previousPlans: fact.previousPlans });
         break;
       case 'cp-visit':
-        c.cpVisits.push(fact.date);
+        if (fact.seen !== false) c.cpVisits.push(fact.date);
         break;
       case 'cp-review':
         c.cpReviews.push(fact.date);
@@ -145,7 +155,10 @@ export function indexCases(children: readonly Child[], facts: readonly CaseFact[
         c.claReviews.push(fact.date);
         break;
       case 'cla-visit':
-        c.claVisits.push(fact.date);
+        if (fact.seen !== false) c.claVisits.push(fact.date);
+        break;
+      case 'placement':
+        c.placements.push({ startDate: fact.startDate, endDate: fact.endDate });
         break;
       case 'health-assessment':
         c.healthAssessments.push(fact.date);
@@ -156,7 +169,7 @@ export function indexCases(children: readonly Child[], facts: readonly CaseFact[
       case 'placement-count':
         c.placementCounts.push({ asOf: fact.asOf, placementsLast12Months: fact.placementsLast12Months });
         break;
-      // Early help, missing episodes and adoption facts have no timeliness measure yet.
+      // Other kinds (early help, missing episodes, adoption, allocations…) have no measure yet.
       default:
         break;
     }
@@ -194,6 +207,7 @@ function mergeByKey<T extends object>(records: T[], key: (r: T) => string): T[] 
 function tidy(c: ChildCase): void {
   uniqueDates(c.contacts);
   uniqueDates(c.referrals);
+  uniqueDates(c.conferences);
   uniqueDates(c.cinVisits);
   uniqueDates(c.cpVisits);
   uniqueDates(c.cpReviews);
@@ -206,6 +220,7 @@ function tidy(c: ChildCase): void {
   c.cinPlans = mergeByKey(c.cinPlans, (p) => p.startDate);
   c.cpPlans = mergeByKey(c.cpPlans, (p) => p.startDate);
   c.episodes = mergeByKey(c.episodes, (e) => e.startDate);
+  c.placements = mergeByKey(c.placements, (p) => p.startDate);
   // Strategy discussions on one day are one discussion unless they led to different conferences.
   c.strategyDiscussions = mergeByKey(c.strategyDiscussions, (s) => `${s.strategyDate}|${s.icpcDate ?? ''}`);
   if (c.placementCounts.length > 1) c.placementCounts.sort((a, b) => (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0));

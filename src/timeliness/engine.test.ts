@@ -151,6 +151,11 @@ describe('cp-visit-10wd', () => {
     expect(itemsOf(run({ facts: f, asOf: '2026-03-10' }), 'cp-visit-10wd')).toEqual([{ status: 'met', anchorDate: '2026-03-02', dueDate: '2026-03-16', actualDate: null }]);
   });
 
+  it('does not count a visit at which the child was not seen', () => {
+    const f = facts({ kind: 'cp-plan', startDate: '2026-01-12' }, { kind: 'cp-visit', date: '2026-03-02' }, { kind: 'cp-visit', date: '2026-03-16', seen: false });
+    expect(itemsOf(run({ facts: f, asOf: '2026-03-20' }), 'cp-visit-10wd')).toEqual([{ status: 'overdue', anchorDate: '2026-03-02', dueDate: '2026-03-16', actualDate: null }]);
+  });
+
   it('counts a plan that ends on the as-of date as closed, and one ending later as open', () => {
     const endsOnAsOf = facts({ kind: 'cp-plan', startDate: '2026-01-05', endDate: '2026-03-31' });
     expect(itemsOf(run({ facts: endsOnAsOf, asOf: '2026-03-31' }), 'cp-visit-10wd')).toEqual([]);

@@ -134,6 +134,21 @@ describe('indicators', () => {
     expect(figures(lookedAfterWith3OrMorePlacements(cases, year))).toEqual([2, 4, ['A', 'F']]);
   });
 
+  it('count placements recorded on their own when episodes carry no reason codes (SSD)', () => {
+    const cases = index(
+      { kind: 'cla-episode', childId: 'A', startDate: '2024-06-03' },
+      { kind: 'placement', childId: 'A', startDate: '2024-06-03', endDate: '2025-04-02' },
+      { kind: 'placement', childId: 'A', startDate: '2025-04-02', endDate: '2025-10-06' },
+      { kind: 'placement', childId: 'A', startDate: '2025-10-06' },
+      { kind: 'cla-episode', childId: 'B', startDate: '2024-06-03' },
+      // Ended on the first day of the year, when the next began: not a placement during it.
+      { kind: 'placement', childId: 'B', startDate: '2024-06-03', endDate: '2025-04-01' },
+      { kind: 'placement', childId: 'B', startDate: '2025-04-01', endDate: '2025-10-06' },
+      { kind: 'placement', childId: 'B', startDate: '2025-10-06' },
+    );
+    expect(figures(lookedAfterWith3OrMorePlacements(cases, year))).toEqual([1, 2, ['A']]);
+  });
+
   it('give a null rate when there is nothing to divide by, and every indicator has a source', () => {
     const results = computeIndicators(index(), year, calendar);
     expect(results.map((r) => r.id)).toEqual([

@@ -229,15 +229,17 @@ function placementsDuring(episodes: readonly EpisodeRecord[], period: ReportingP
   return placements;
 }
 
+/**
+ * SSDA903 episodes say best when a placement changed. Without their reason codes, use placements
+ * recorded on their own (SSD), or else the number Annex A states for the last 12 months.
+ */
 function placementCount(c: ChildCase, period: ReportingPeriod): number {
-  const counted = placementsDuring(c.episodes, period);
-  // Annex A gives one episode per child and states the count instead; use it when no episode
-  // carries an SSDA903 reason for new episode.
-  if (c.episodes.every((e) => e.rne === undefined)) {
-    const stated = c.placementCounts.filter((p) => within(p.asOf, period)).at(-1);
-    if (stated) return stated.placementsLast12Months;
+  if (c.episodes.some((e) => e.rne !== undefined)) return placementsDuring(c.episodes, period);
+  if (c.placements.length > 0) {
+    return c.placements.filter((p) => p.startDate <= period.end && (p.endDate === undefined || p.endDate > period.start)).length;
   }
-  return counted;
+  const stated = c.placementCounts.filter((p) => within(p.asOf, period)).at(-1);
+  return stated ? stated.placementsLast12Months : placementsDuring(c.episodes, period);
 }
 
 export function lookedAfterWith3OrMorePlacements(cases: CaseIndex, period: ReportingPeriod): IndicatorResult {

@@ -94,6 +94,16 @@ describe('practice-standard timescales as measures', () => {
     ]);
   });
 
+  it('take conferences recorded without their strategy discussion as anchors too', () => {
+    const { measures } = measuresOf(timescale({ id: 'test-first-rcpc', anchor: 'icpc', event: 'rcpc', amount: 3, unit: 'months' }));
+    const facts: CaseFact[] = [
+      { kind: 'icpc', childId: 'A', source, date: '2025-11-30' },
+      { kind: 'cp-review', childId: 'A', source, date: '2026-02-27' },
+    ];
+    const result = evaluateTimeliness([], facts, { asOf: '2026-03-31', calendar, measures });
+    expect(result.items.map((i) => [i.anchorDate, i.dueDate, i.status])).toEqual([['2025-11-30', '2026-02-28', 'met']]);
+  });
+
   it('leave out a timescale that applies only in circumstances the data does not show', () => {
     const { measures, unevaluable } = measuresOf(
       timescale({ id: 'test-same-day', anchor: 'referral', event: 'strategy-discussion', amount: 1, unit: 'working-days', condition: 'immediate action is required' }),
