@@ -1,0 +1,76 @@
+/**
+ * Merging what several files said into one extract. A child appears once, with the later files'
+ * details; a fact that a later file states again (same child, kind and anchor date) replaces the
+ * earlier file's version, so an overlapping or newer extract updates rather than duplicates.
+ */
+import type { CaseFact, Child, FactSource, ImportProblem, ParsedExtract } from '../facts.ts';
+import { mergeChild } from './extract-builder.ts';
+
+/** What makes two facts "the same event" across files: the child, the kind and its anchor date. */
+export function factIdentity(fact: CaseFact): string {
+  const anchor = (() => {
+    switch (fact.kind) {
+      case 'early-help':
+      case 'cin-episode':
+      case 'assessment':
+      case 'cin-plan':
+      case 'cp-plan':
+      case 'cla-episode':
+      case 'placement':
+      case 'missing':
+      case 'deprivation-of-liberty':
+        return fact.startDate;
+      case 'allocation':
+        return `${fact.startDate}\u0000${fact.worker ?? ''}\u0000${fact.team ?? ''}`;
+      case 's47':
+        return fact.strategyDate;
+      case 'placement-count':
+        return fact.asOf;
+      case 'adoption':
+        return fact.decisionDate ?? fact.placedDate ?? fact.orderDate ?? fact.matchedDate ?? fact.placementOrderDate ?? '';
+      default:
+        return fact.date;
+    }
+  })();
+  return `${fact.childId}\u0000${fact.kind}\u0000${anchor}`;
+}
+
+function where(source: FactSource): Pick<ImportProblem, 'file' | 'sheet' | 'row'> {
+  return { file: source.file, ...(source.sheet === undefined ? {} : { sheet: source.sheet }), ...(source.row === undefined ? {} : { row: source.row }) };
+}
+
+/** Merges extracts read in order; later ones win. */
+export function mergeExtracts(parts: readonly ParsedExtract[]): ParsedExtract {
+  const children = new Map<string, Child>();
+  const problems: ImportProblem[] = [];
+  for (const part of parts) {
+    problems.push(...part.problems);
+    for (const child of part.children) {
+      const existing = children.get(child.childId);
+      if (existing === undefined) {
+        children.set(child.childId, { ...child });
+        continue;
+      }
+      const { childId: _id, source, ...details } = child;
+      const conflict = mergeChild(existing, details);
+      if (conflict !== undefined) problems.push({ ...where(source), severity: 'warning', message: conflict });
+    }
+  }
+
+  const latestPart = new Map<string, number>();
+  parts.forEach((part, index) => {
+    for (const fact of part.facts) latestPart.set(factIdentity(fact), index);
+  });
+  const facts = parts.flatMap((part, index) => part.facts.filter((fact) => latestPart.get(factIdentity(fact)) === index));
+
+  const formats = [...new Set(parts.flatMap((part) => part.formats ?? [part.format]))];
+  return {
+    // `manual` stands for "nothing was imported" when no file could be read at all.
+    format: formats[0] ?? 'manual',
+    formats,
+    children: [...children.values()],
+    facts,
+    problems,
+    rowsRead: parts.reduce((sum, part) => sum + part.rowsRead, 0),
+  };
+}
