@@ -161,6 +161,12 @@ describe('seed 003 overall judgement: a hand-written table of cases', () => {
     expect(result.reasons[2]).toMatch(/^Good: applies.*21 of 28 Good features evident/);
     expect(result.reasons).toHaveLength(3);
   });
+
+  it('shows a share just under the threshold as under it', () => {
+    const result = evaluateJudgement(multiAgency, answers({ grade: 'good', ticks: { good: 23 } }));
+    if (result.status !== 'judged') throw new Error('expected a judgement');
+    expect(result.reasons[1]).toContain('23 of 31 Good features evident or bettered (74%; 75% or more needed)');
+  });
 });
 
 describe('seed 003 overall judgement: unanswered questions', () => {

@@ -214,8 +214,9 @@ function missingAnswers(tool: AuditTool, rule: z.infer<typeof RuleBasedJudgement
   return missing;
 }
 
+/** Rounded down, so a share just under a threshold is never displayed as reaching it. */
 function percent(part: number, whole: number): string {
-  return `${Math.round((part * 100) / whole)}%`;
+  return `${Math.floor((part * 100) / whole)}%`;
 }
 
 /** Whether a condition holds, with a sentence saying why, for the audit record. */
@@ -245,7 +246,7 @@ function checkCondition(tool: AuditTool, rule: z.infer<typeof RuleBasedJudgement
       if (total === 0) return { holds: false, why: `no ${label} features apply to this case` };
       // Integer comparison, so exactly 75% (or 25%) is never lost to floating-point rounding.
       const holds = evident * 100 >= condition.percent * total;
-      const counted = condition.orBetter ? ' (or bettered)' : '';
+      const counted = condition.orBetter ? ' or bettered' : '';
       return { holds, why: `${evident} of ${total} ${label} features evident${counted} (${percent(evident, total)}; ${condition.percent}% or more needed)` };
     }
     case 'flag': {
