@@ -8,8 +8,11 @@ import { signingSecret } from './platform/auth/secrets.ts';
 import { authModule } from './platform/auth/routes.ts';
 import { homeModule } from './home/routes.ts';
 import { orgModule } from './org/routes.ts';
+import { loadBuiltInCatalogue } from './standards/built-in.ts';
+import { standardsModule } from './standards/routes.ts';
+import { syncBuiltInCatalogue } from './standards/versions/service.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, orgModule];
+export const MODULES: AppModule[] = [authModule, homeModule, orgModule, standardsModule];
 
 export interface BuildOptions {
   database: Database;
@@ -18,10 +21,18 @@ export interface BuildOptions {
   cookieSecure: boolean;
   development: boolean;
   trustProxy?: boolean;
+  /** The built-in catalogue's folder (tests point it at broken copies). */
+  standardsDir?: string;
   now?: () => Date;
 }
 
+/**
+ * Builds the application. A broken built-in catalogue file throws here, so the server refuses
+ * to start rather than let anyone audit against it.
+ */
 export async function buildWebApp(options: BuildOptions): Promise<Express> {
+  const builtIn = await loadBuiltInCatalogue(options.standardsDir);
+  await syncBuiltInCatalogue(options.database.db, builtIn.catalogue, builtIn.sources);
   return createApp({
     database: options.database,
     logger: options.logger,

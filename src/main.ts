@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { users } from './org/schema.ts';
+import { CatalogueError } from './standards/load.ts';
+import { BuiltInVersionConflict } from './standards/versions/service.ts';
 import { openDatabase, type Database } from './platform/db/client.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { createLogger } from './platform/http/logger.ts';
@@ -55,6 +57,10 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
+    if (error instanceof CatalogueError || error instanceof BuiltInVersionConflict) {
+      process.stderr.write(`Sightline cannot start: the built-in standards catalogue is broken.\n${error.message}\n`);
+      return 1;
+    }
     if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       return 2;

@@ -60,6 +60,20 @@ const MATRIX: Record<string, Expectation> = {
   'POST /admin/users/:userId/edit': ADMIN_ONLY_FORM,
   'POST /admin/users/:userId/disable': { anonymous: 303, admin: 303, other: 403 },
   'POST /admin/users/:userId/enable': { anonymous: 303, admin: 303, other: 403 },
+  // The catalogue is for everyone signed in; revising it is for administrators and QA officers.
+  'GET /standards': { anonymous: 303, other: 200 },
+  'GET /standards/:catalogueId': { anonymous: 303, other: 200 },
+  'GET /standards/:catalogueId/print': { anonymous: 303, other: 200 },
+  'GET /standards/:catalogueId/versions': { anonymous: 303, other: 200 },
+  'GET /standards/:catalogueId/export': { anonymous: 303, other: 200 },
+  'GET /admin/standards/upload': { anonymous: 303, admin: 200, 'qa-officer': 200, other: 403 },
+  'POST /admin/standards/upload': { anonymous: 303, admin: 400, 'qa-officer': 400, other: 403 },
+  // No draft exists for the tool in this test, so those allowed in are told there is none.
+  'GET /admin/standards/:catalogueId/draft': { anonymous: 303, admin: 404, 'qa-officer': 404, other: 403 },
+  'POST /admin/standards/:catalogueId/draft/publish': { anonymous: 303, admin: 404, 'qa-officer': 404, other: 403 },
+  'POST /admin/standards/:catalogueId/draft/discard': { anonymous: 303, admin: 404, 'qa-officer': 404, other: 403 },
+  'POST /admin/standards/:catalogueId/retire': { anonymous: 303, admin: 303, 'qa-officer': 303, other: 403 },
+  'POST /admin/standards/:catalogueId/reinstate': { anonymous: 303, admin: 303, 'qa-officer': 303, other: 403 },
 };
 
 /** Every route the application answers, read from Express itself. */
@@ -90,6 +104,7 @@ describe('access-control matrix', () => {
       serviceId: t.council.services['safeguarding']!,
       // Not a role account: disabling it mid-test signs none of the clients out.
       userId: t.council.people['sw-2']!,
+      catalogueId: 'practice-audit-tool',
     };
     const home = await clients.get('admin')!.get('/');
     assetUrl = /href="(\/assets\/application-[^"]+\.css)"/.exec(home.text)![1]!;

@@ -38,6 +38,8 @@ export interface CareOutcome {
   exit: CareExit;
   reason?: string;
   adopter?: Adopter;
+  /** The day care proceedings were issued, when they were. */
+  proceedingsIssued?: number;
 }
 
 interface Move {
@@ -56,6 +58,8 @@ export function simulatePeriodOfCare(ctx: ChildContext, input: CareInput): CareO
   const age = Math.max(0, wholeYears(birth, entry));
   const eighteenth = addYears(birth, 18);
   const { team } = ctx.allocate('children-in-care', entry, input.referralId);
+  // Sex is always recorded by the time a child is looked after (SSDA903 allows only 1 or 2).
+  if (ctx.child.sex === 'U') ctx.child.sex = rng.chance(0.5) ? 'M' : 'F';
 
   const remand = route === 'assessment' && age >= 12 && rng.chance(0.06);
   let exit: CareExit = remand ? 'remand-end' : chooseExit(rng, route, age);
@@ -202,9 +206,15 @@ export function simulatePeriodOfCare(ctx: ChildContext, input: CareInput): CareO
   period.healthChecks = healthChecks(ctx, entry, stop);
   if (age >= 11 && rng.chance(age >= 14 ? 0.3 : 0.15)) ctx.missingEpisodes(entry, stop, Math.max(0.5, rng.logNormal(4, 0.7)));
   ctx.openCaseContacts(entry, stop, 240);
+  const fifteenth = addYears(birth, 15);
+  if (ctx.child.sex === 'F' && stop > fifteenth && !ctx.child.childOfMotherDob && rng.chance(0.04)) {
+    // A looked-after young woman who has a baby of her own (903 MOTHER and MC_DOB).
+    ctx.child.childOfMotherDob = ctx.iso(rng.int(Math.max(entry, fifteenth), stop));
+  }
 
   const outcome: CareOutcome = { period, exit, reason };
   if (end <= asOf) outcome.end = end;
+  if (proceedings !== undefined && proceedings <= asOf) outcome.proceedingsIssued = proceedings;
   if (adoption) {
     const record = adoptionRecord(ctx, period.id, adoption);
     if (record.adopter) outcome.adopter = record.adopter;

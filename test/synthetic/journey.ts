@@ -17,6 +17,7 @@ import {
   addWorkingDays,
   addYears,
   type DateText,
+  dayFromIso,
   onOrAfterWeekday,
   onOrBeforeWeekday,
   wholeYears,
@@ -679,6 +680,7 @@ class Journey implements ChildContext {
     if (entry >= this.eighteenth) return this.closeReferral(referral, entry, 'RC7');
     const outcome = simulatePeriodOfCare(this, { entry, route, referralId: referral.id, need: referral.primaryNeed });
     if (outcome.adopter) this.adopters.push(outcome.adopter);
+    if (outcome.proceedingsIssued !== undefined && route !== 'emergency') this.preProceedings(referral, outcome.proceedingsIssued);
     if (outcome.end === undefined) return undefined;
     const end = outcome.end;
     switch (outcome.exit) {
@@ -704,6 +706,32 @@ class Journey implements ChildContext {
         return closed;
       }
     }
+  }
+
+  /**
+   * The pre-proceedings (PLO) work before care proceedings were issued: letter before proceedings,
+   * a first meeting, some reviews and the decision to go to court. Recorded only when it began
+   * after the referral.
+   */
+  private preProceedings(referral: Referral, issued: number): void {
+    const referred = dayFromIso(referral.date);
+    const start = onOrAfterWeekday(Math.max(referred + 1, issued - this.rng.int(60, 160)));
+    const letter = addWorkingDays(start, this.rng.int(1, 8));
+    const meeting = addWorkingDays(letter, this.rng.int(5, 12));
+    const decision = Math.max(meeting + 1, onOrBeforeWeekday(issued - this.rng.int(0, 15)));
+    if (decision > issued) return;
+    const offered = this.rng.chance(0.8);
+    referral.preProceedings = {
+      startDate: this.iso(start),
+      letterSentDate: this.iso(letter),
+      familyGroupOffered: offered,
+      familyGroupHeld: offered && this.rng.chance(0.6),
+      initialMeetingDate: this.iso(meeting),
+      reviewMeetings: this.rng.int(0, 3),
+      decisionDate: this.iso(decision),
+      outcome: 'A',
+      courtApplicationDate: this.iso(issued),
+    };
   }
 
   private materialiseAllocations(): Allocation[] {

@@ -39,6 +39,8 @@ export const CAPABILITIES = {
   'org.manage': ['admin'],
   /** See the council's structure: services, teams and who is in them. */
   'org.view': STAFF,
+  /** Upload, review and publish revised audit tools and standards; retire a tool. */
+  'standards.manage': ['admin', 'qa-officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 

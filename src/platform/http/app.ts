@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import multer from 'multer';
 import type { Logger } from 'pino';
 import type { Database, Db } from '../db/client.ts';
 import { can, ForbiddenError, type Actor } from '../auth/actor.ts';
@@ -48,8 +49,12 @@ export interface AppOptions {
   cookieSecure: boolean;
   development: boolean;
   trustProxy: boolean;
+  /** The largest file a form may upload; routes may set lower limits of their own. */
+  maxUploadBytes?: number;
   now?: () => Date;
 }
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
 export function createApp(options: AppOptions): Express {
   const app = express();
@@ -118,6 +123,13 @@ export function createApp(options: AppOptions): Express {
 
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
   app.use(express.json({ limit: '1mb' }));
+  // Multipart forms are parsed here, before the CSRF check, so an upload carries its token in
+  // the form like any other; files stay in memory and never touch a path built from their name.
+  const uploads = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, files: 20, fields: 200, parts: 220 },
+  }).any();
+  app.use((req, res, next) => (req.is('multipart/form-data') ? uploads(req, res, next) : next()));
   app.use(sessionMiddleware(context.db, context.cookies, context.now));
   app.use(csrfProtection(options.secret));
   app.use((req, res, next) => {

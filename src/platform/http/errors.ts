@@ -3,6 +3,7 @@
  * stack trace or SQL outside development, and the right status for the situation.
  */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import multer from 'multer';
 import type { Logger } from 'pino';
 import { ForbiddenError, NotFoundError } from '../auth/actor.ts';
 import { render } from './render.ts';
@@ -47,6 +48,15 @@ export function errorHandler(logger: Logger, development: boolean): ErrorRequest
         'platform/error',
         { title: 'Your request could not be accepted', message: 'The form had expired or did not come from Sightline. Go back, reload the page and try again.' },
         403,
+      );
+    }
+    if (error instanceof multer.MulterError) {
+      const tooLarge = error.code === 'LIMIT_FILE_SIZE';
+      return render(
+        res,
+        'platform/error',
+        { title: tooLarge ? 'The file is too large' : 'The upload could not be accepted', message: tooLarge ? 'Choose a smaller file and try again.' : 'Check the form and try again.' },
+        tooLarge ? 413 : 400,
       );
     }
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : undefined;
