@@ -7,12 +7,13 @@ import { buildAssets } from './platform/http/assets.ts';
 import { signingSecret } from './platform/auth/secrets.ts';
 import { authModule } from './platform/auth/routes.ts';
 import { homeModule } from './home/routes.ts';
+import { notifyModule } from './platform/notify/routes.ts';
 import { orgModule } from './org/routes.ts';
 import { loadBuiltInCatalogue } from './standards/built-in.ts';
 import { standardsModule } from './standards/routes.ts';
 import { syncBuiltInCatalogue } from './standards/versions/service.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, orgModule, standardsModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule];
 
 export interface BuildOptions {
   database: Database;

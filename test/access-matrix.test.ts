@@ -60,6 +60,10 @@ const MATRIX: Record<string, Expectation> = {
   'POST /admin/users/:userId/edit': ADMIN_ONLY_FORM,
   'POST /admin/users/:userId/disable': { anonymous: 303, admin: 303, other: 403 },
   'POST /admin/users/:userId/enable': { anonymous: 303, admin: 303, other: 403 },
+  'GET /notifications': { anonymous: 303, other: 200 },
+  // Someone else's (or no) notification is not found, whoever asks.
+  'POST /notifications/:notificationId/read': { anonymous: 303, other: 404 },
+  'POST /notifications/read-all': { anonymous: 303, other: 303 },
   // The catalogue is for everyone signed in; revising it is for administrators and QA officers.
   'GET /standards': { anonymous: 303, other: 200 },
   'GET /standards/:catalogueId': { anonymous: 303, other: 200 },
@@ -105,6 +109,7 @@ describe('access-control matrix', () => {
       // Not a role account: disabling it mid-test signs none of the clients out.
       userId: t.council.people['sw-2']!,
       catalogueId: 'practice-audit-tool',
+      notificationId: '00000000-0000-4000-8000-000000000000',
     };
     const home = await clients.get('admin')!.get('/');
     assetUrl = /href="(\/assets\/application-[^"]+\.css)"/.exec(home.text)![1]!;

@@ -39,6 +39,10 @@ export const CAPABILITIES = {
   'org.manage': ['admin'],
   /** See the council's structure: services, teams and who is in them. */
   'org.view': STAFF,
+  /** See children's case records, within the teams the person's scope covers. */
+  'cases.view': STAFF,
+  /** Add a child's case by hand, or import the council's case-data extracts. */
+  'cases.manage': ['qa-officer', 'admin'],
   /** Upload, review and publish revised audit tools and standards; retire a tool. */
   'standards.manage': ['admin', 'qa-officer'],
 } as const satisfies Record<string, readonly Role[]>;

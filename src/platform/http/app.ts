@@ -22,6 +22,8 @@ export interface NavItem {
   text: string;
   /** Shown only to users with this capability; omitted means every signed-in user. */
   capability?: Capability;
+  /** A number shown beside the link (unread notifications, overdue actions, …). */
+  count?: (db: Db, actor: Actor) => Promise<number>;
 }
 
 export interface AppContext {
@@ -132,16 +134,24 @@ export function createApp(options: AppOptions): Express {
   app.use((req, res, next) => (req.is('multipart/form-data') ? uploads(req, res, next) : next()));
   app.use(sessionMiddleware(context.db, context.cookies, context.now));
   app.use(csrfProtection(options.secret));
-  app.use((req, res, next) => {
+  app.use(async (req, res, next) => {
     const actor = res.locals.actor as Actor | undefined;
     res.locals.csrfToken = csrfToken(options.secret, res.locals.csrfBinding as string);
     res.locals.assets = options.assets.urls;
     res.locals.currentPath = req.path;
-    res.locals.navigation = actor
-      ? navigation
-          .filter((item) => !item.capability || can(actor, item.capability))
-          .map((item) => ({ ...item, active: item.href === '/' ? req.path === '/' : req.path.startsWith(item.href) }))
-      : [];
+    res.locals.navigation =
+      actor && req.method === 'GET'
+        ? await Promise.all(
+            navigation
+              .filter((item) => !item.capability || can(actor, item.capability))
+              .map(async (item) => ({
+                href: item.href,
+                text: item.text,
+                count: item.count ? await item.count(context.db, actor) : 0,
+                active: item.href === '/' ? req.path === '/' : req.path.startsWith(item.href),
+              })),
+          )
+        : [];
     next();
   });
 
