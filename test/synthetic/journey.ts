@@ -365,7 +365,8 @@ class Journey implements ChildContext {
   }
 
   private earlyHelp(startDay: number): number | undefined {
-    const start = onOrAfterWeekday(startDay);
+    // Early help for an expected baby starts once the baby is born.
+    const start = onOrAfterWeekday(Math.max(startDay, this.birth));
     if (start > this.asOf || start >= this.eighteenth) return undefined;
     const { team, worker } = this.allocate('early-help', start);
     const end = onOrAfterWeekday(start + Math.round(Math.max(30, this.rng.logNormal(150, 0.4))));
