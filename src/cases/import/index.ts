@@ -127,7 +127,7 @@ const ASSEMBLERS: Readonly<Record<TabularFormat, (sheets: SheetRows[]) => Parsed
  * Assembles opened files: tables of one format are parsed together (SSD tables link to each other),
  * in the order their format first appeared; finished extracts keep their place.
  */
-function assemble(opened: readonly Opened[]): ParsedExtract {
+function assemble(opened: readonly Opened[], fileOrder: readonly string[]): ParsedExtract {
   const parts: ParsedExtract[] = [];
   const groups = new Map<TabularFormat, { at: number; sheets: SheetRows[] }>();
   const readingProblems: ImportProblem[] = [];
@@ -148,7 +148,7 @@ function assemble(opened: readonly Opened[]): ParsedExtract {
     }
   }
   for (const [format, { at, sheets }] of groups) parts[at] = ASSEMBLERS[format](sheets);
-  return mergeExtracts([problemsOnly(readingProblems), ...parts]);
+  return mergeExtracts([problemsOnly(readingProblems), ...parts], fileOrder);
 }
 
 /** What a file is, judged by its content (zip and workbook sheets, XML root element, CSV headings). */
@@ -183,7 +183,7 @@ export interface ExtractFile {
 export async function parseExtractFiles(files: readonly ExtractFile[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<ParsedExtract> {
   const opened: Opened[] = [];
   for (const { fileName, bytes } of files) opened.push(await open(displayName(fileName), bytes, limits));
-  return assemble(opened);
+  return assemble(opened, files.map(({ fileName }) => displayName(fileName)));
 }
 
 /** Parses one uploaded file, e.g. from the browser. */
@@ -238,7 +238,7 @@ export async function readExtracts(paths: string[], options: ReadOptions = {}): 
     }
     options.onProgress?.({ file, filesRead: index + 1, filesTotal: files.length });
   }
-  return assemble(opened);
+  return assemble(opened, files.map((path) => displayName(basename(path))));
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;

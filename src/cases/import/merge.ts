@@ -39,8 +39,11 @@ function where(source: FactSource): Pick<ImportProblem, 'file' | 'sheet' | 'row'
   return { file: source.file, ...(source.sheet === undefined ? {} : { sheet: source.sheet }), ...(source.row === undefined ? {} : { row: source.row }) };
 }
 
-/** Merges extracts read in order; later ones win. */
-export function mergeExtracts(parts: readonly ParsedExtract[]): ParsedExtract {
+/**
+ * Merges extracts; later files win. `fileOrder` lists the files as they were read, because one
+ * part may hold several files of a format parsed together; without it, later parts win.
+ */
+export function mergeExtracts(parts: readonly ParsedExtract[], fileOrder: readonly string[] = []): ParsedExtract {
   const children = new Map<string, Child>();
   const problems: ImportProblem[] = [];
   for (const part of parts) {
@@ -57,11 +60,16 @@ export function mergeExtracts(parts: readonly ParsedExtract[]): ParsedExtract {
     }
   }
 
-  const latestPart = new Map<string, number>();
-  parts.forEach((part, index) => {
-    for (const fact of part.facts) latestPart.set(factIdentity(fact), index);
+  const fileRank = new Map(fileOrder.map((file, index) => [file, index] as const));
+  const rank = (fact: CaseFact, partIndex: number) => fileRank.get(fact.source.file) ?? fileOrder.length + partIndex;
+  const latest = new Map<string, number>();
+  parts.forEach((part, partIndex) => {
+    for (const fact of part.facts) {
+      const identity = factIdentity(fact);
+      latest.set(identity, Math.max(latest.get(identity) ?? -1, rank(fact, partIndex)));
+    }
   });
-  const facts = parts.flatMap((part, index) => part.facts.filter((fact) => latestPart.get(factIdentity(fact)) === index));
+  const facts = parts.flatMap((part, partIndex) => part.facts.filter((fact) => latest.get(factIdentity(fact)) === rank(fact, partIndex)));
 
   const formats = [...new Set(parts.flatMap((part) => part.formats ?? [part.format]))];
   return {
