@@ -63,6 +63,12 @@ describe('SSDA903 tables', () => {
     expect(JSON.stringify(result)).not.toContain('A123');
   });
 
+  it('say so when a table has its headings but no rows', async () => {
+    const result = await parse('uasc.csv', 'CHILD,SEX,DOB,DUC\r\n');
+    expect(result.facts).toEqual([]);
+    expect(result.problems).toEqual([{ file: 'uasc.csv', sheet: 'uasc', severity: 'warning', message: 'uasc has its headings but no rows' }]);
+  });
+
   it('join ad1 and placed_for_adoption into one adoption fact per decision', async () => {
     const result = await parseExtractFiles([
       { fileName: 'ad1.csv', bytes: bytes('CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\nC1,01/01/2015,01/03/2024,01/06/2024,0,2,MF,L0\n') },

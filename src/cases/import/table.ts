@@ -143,5 +143,9 @@ export function readTable<Out extends Record<string, unknown>>(
     );
     valid.push({ row: raw.row, data });
   }
+  // An empty table is legitimate (no child went missing this year) but worth saying.
+  if (sheet.rows.every((raw) => raw.cells.every(isBlank))) {
+    problems.push({ file: sheet.file, sheet: sheetName, severity: 'warning', message: `${spec.name} has its headings but no rows` });
+  }
   return valid;
 }
