@@ -14,7 +14,8 @@ import { openDatabase, type Database } from './platform/db/client.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { createLogger } from './platform/http/logger.ts';
 import { buildWebApp } from './app.ts';
-import { DEMO_ACCOUNTS, generateDemoPassword, isDatabaseEmpty, loadDemoCouncil } from './demo/northbridge.ts';
+import { loadDemo as loadDemoData } from './demo/index.ts';
+import { DEMO_ACCOUNTS, generateDemoPassword, isDatabaseEmpty } from './demo/northbridge.ts';
 
 const HELP = `Usage: sightline <command> [options]
 
@@ -122,7 +123,7 @@ function demoPasswordFile(config: Config): string | undefined {
 
 async function loadDemo(database: Database, config: Config): Promise<void> {
   const password = config.demoPassword ?? generateDemoPassword();
-  await loadDemoCouncil(database.db, password);
+  await loadDemoData(database.db, password);
   const file = demoPasswordFile(config);
   // Only a generated password is kept, in the embedded database's own folder, so a restart can
   // show it again; a password chosen through DEMO_PASSWORD is the operator's to remember.

@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
 import { buildWebApp } from '../../src/app.ts';
+import { loadDemo } from '../../src/demo/index.ts';
 import { DEMO_ACCOUNTS, loadDemoCouncil, type DemoCouncil } from '../../src/demo/northbridge.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
@@ -21,9 +22,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { now?: () => Date; cookieSecure?: boolean } = {}): Promise<TestApp> {
+/**
+ * `demo: 'full'` (the default) loads everything `npm start` shows; `'council'` only the council's
+ * structure and people, for tests that build their own records from nothing.
+ */
+export async function createTestApp(options: { now?: () => Date; cookieSecure?: boolean; demo?: 'full' | 'council' } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const council = await loadDemoCouncil(database.db, TEST_PASSWORD);
+  const council = options.demo === 'council' ? await loadDemoCouncil(database.db, TEST_PASSWORD) : await loadDemo(database.db, TEST_PASSWORD);
   const app = await buildWebApp({
     database,
     logger: pino({ level: 'silent' }),

@@ -1,0 +1,11 @@
+/**
+ * The whole demo: the council first, then each domain's demo records in dependency order.
+ * Each domain adds one line here and one file beside this one.
+ */
+import type { Db } from '../platform/db/client.ts';
+import { loadDemoCouncil, type DemoCouncil } from './northbridge.ts';
+
+export async function loadDemo(db: Db, password: string): Promise<DemoCouncil> {
+  const council = await loadDemoCouncil(db, password);
+  return council;
+}
