@@ -6,7 +6,7 @@
  * SSD. Two records of the same thing on the same date become one; an optional date that only one
  * of them carries is kept.
  */
-import type { CaseFact, Child } from '../cases/facts.ts';
+import type { CaseFact, CaseFactKind, Child, FactSource } from '../cases/facts.ts';
 import type { IsoDate } from '../platform/calendar/iso-date.ts';
 
 export interface AssessmentRecord {
@@ -61,8 +61,22 @@ export interface ChildCase {
   placementCounts: { asOf: IsoDate; placementsLast12Months: number }[];
 }
 
-/** Every child with a record or a fact, by id. */
-export type CaseIndex = Map<string, ChildCase>;
+/**
+ * Every child with a record or a fact, by id; and which kinds of fact each format supplied, so a
+ * measure can tell "no visits were recorded" from "this extract does not record visits".
+ */
+export class CaseIndex extends Map<string, ChildCase> {
+  private readonly recorded = new Set<string>();
+
+  noteRecorded(kind: CaseFactKind, format: FactSource['format']): void {
+    this.recorded.add(`${kind}|${format}`);
+  }
+
+  /** Whether any fact of this kind came from one of these formats. */
+  records(kind: CaseFactKind, formats: readonly FactSource['format'][]): boolean {
+    return formats.some((format) => this.recorded.has(`${kind}|${format}`));
+  }
+}
 
 function emptyCase(childId: string): ChildCase {
   return {
@@ -88,7 +102,7 @@ function emptyCase(childId: string): ChildCase {
 }
 
 export function indexCases(children: readonly Child[], facts: readonly CaseFact[]): CaseIndex {
-  const index: CaseIndex = new Map();
+  const index = new CaseIndex();
   const caseOf = (childId: string): ChildCase => {
     let found = index.get(childId);
     if (!found) {
@@ -102,7 +116,15 @@ export function indexCases(children: readonly Child[], facts: readonly CaseFact[
     // The first record wins when a child appears in several extracts; later ones only fill gaps.
     c.child = c.child ? { ...child, ...definedOnly(c.child) } : child;
   }
+  let lastKind: CaseFactKind | undefined;
+  let lastFormat: FactSource['format'] | undefined;
   for (const fact of facts) {
+    // Facts arrive in runs of one kind from one file, so this is rarely more than a comparison.
+    if (fact.kind !== lastKind || fact.source.format !== lastFormat) {
+      lastKind = fact.kind;
+      lastFormat = fact.source.format;
+      index.noteRecorded(lastKind, lastFormat);
+    }
     const c = caseOf(fact.childId);
     switch (fact.kind) {
       case 'contact':

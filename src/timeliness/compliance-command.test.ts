@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseFact, ParsedExtract } from '../cases/facts.ts';
 import { runComplianceCommand, type ExtractReader } from './compliance-command.ts';
@@ -108,7 +109,8 @@ describe('sightline compliance: output', () => {
     const { stdout } = await run([dir, '--as-of', '2026-03-31', '--format', 'table'], twoConferences);
     expect(stdout).toMatch(/Timeliness as of 2026-03-31/);
     expect(stdout).toMatch(/^icpc-15wd\s+1\s+1\s+0\s+1\s+50\.0%$/m);
-    expect(stdout).toMatch(/^cla-review\s+0\s+0\s+0\s+0\s+-$/m);
+    expect(stdout).toMatch(/^cp-visit-10wd\s+not evaluated$/m);
+    expect(stdout).toMatch(/cp-visit-10wd not evaluated: none of the extracts records cp-visit facts/);
     expect(stdout).toMatch(/Working Together to Safeguard Children 2023/);
   });
 
@@ -119,7 +121,7 @@ describe('sightline compliance: output', () => {
     );
     const { code, stdout, stderr } = await run([dir, '--as-of', '2026-03-31'], reader);
     expect(code).toBe(0);
-    expect(stderr).toMatch(/1 row\(s\) rejected/);
+    expect(stderr).toMatch(/Reading the extracts: 1 error\(s\) \(rows or files left out\)\n/);
     expect(stderr).toMatch(/error: assessments\.csv, row 7, startDate: "32\/01\/2026" is not a date/);
     expect(JSON.parse(stdout).items).toHaveLength(1);
   });
@@ -137,6 +139,7 @@ describe('sightline compliance: output', () => {
     const { code, stdout, stderr } = await run([dir, '--as-of', '2026-03-31'], reader);
     expect(code).toBe(0);
     expect(stderr).toMatch(/1 deadline\(s\) could not be evaluated/);
+    expect(stderr).toMatch(/child A, assessment-45wd from 1970-10-06: 1970-10-06 is outside the working-day calendar/);
     expect(JSON.parse(stdout).notEvaluated).toEqual([expect.objectContaining({ childId: 'A', anchorDate: '1970-10-06' })]);
   });
 
@@ -171,5 +174,90 @@ describe('sightline compliance: output', () => {
     const json = JSON.parse(stdout);
     expect(json.measures.at(-1)).toMatchObject({ id: 'test-strategy-3wd', met: 1 });
     expect(stderr).toMatch(/1 practice-standard timescale\(s\) cannot be checked/);
+  });
+});
+
+describe('sightline compliance: on real extract files', () => {
+  const referenceData = fileURLToPath(new URL('../../../shared/reference-data/', import.meta.url));
+  const realRun = async (args: string[]) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runComplianceCommand(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+    return { code, stdout, stderr };
+  };
+  type Item = { childId: string; measure: string; status: string; anchorDate: string; dueDate: string; actualDate: string | null };
+
+  it('times looked-after reviews from SSDA903 CSVs we wrote, across an X1 change and two periods of care', async () => {
+    const folder = path.join(dir, 'ssda903');
+    await mkdir(folder, { recursive: true });
+    await writeFile(path.join(folder, 'header.csv'), 'CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n900001,1,15/03/2012,WBRI,UN1,,\n900002,2,01/04/2021,WBRI,UN1,,\n');
+    await writeFile(
+      path.join(folder, 'episodes.csv'),
+      [
+        'CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN',
+        '900001,06/01/2025,S,C2,N1,U1,PR1,10/03/2025,X1,,,,SC999999',
+        '900001,10/03/2025,P,C2,N1,U2,PR1,,,CARPL,,,SC999999',
+        '900002,06/01/2025,S,V2,N1,U1,PR1,14/02/2025,E13,,,,SC999999',
+        '900002,01/09/2025,S,C2,N1,U1,PR1,,,,,,SC999999',
+      ].join('\n'),
+    );
+    await writeFile(path.join(folder, 'reviews.csv'), 'CHILD,DOB,REVIEW,REVIEW_CODE\n900001,15/03/2012,31/01/2025,PN1\n900001,15/03/2012,02/05/2025,PN1\n900002,01/04/2021,03/02/2025,PN1\n');
+    const { code, stdout, stderr } = await realRun([folder, '--as-of', '2025-12-31', '--format', 'csv']);
+    expect(code).toBe(0);
+    expect(stdout.split('\r\n')).toEqual([
+      'childId,measure,status,anchorDate,dueDate,actualDate',
+      // First review within 20 working days of 6 January; the placement move (X1, then P) keeps
+      // one period; the second review is due 3 months after the first, the third 6 months after.
+      '900001,cla-review,met,2025-01-06,2025-02-03,2025-01-31',
+      '900001,cla-review,missed,2025-01-31,2025-04-30,2025-05-02',
+      '900001,cla-review,overdue,2025-05-02,2025-11-02,',
+      // A first period ended on 14 February (E13) before its second review was due; a new period
+      // started on 1 September has its own first review, not held.
+      '900002,cla-review,met,2025-01-06,2025-02-03,2025-02-03',
+      '900002,cla-review,overdue,2025-09-01,2025-09-29,',
+      '',
+    ]);
+    expect(stderr).toMatch(/cla-health-assessment not evaluated/);
+  });
+
+  it('reads the public SSDA903 sample and times each period of care', async () => {
+    const { code, stdout } = await realRun([path.join(referenceData, 'csc-validator-be-903'), '--as-of', '2026-03-31']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { items: Item[]; measuresNotEvaluated: { id: string }[] };
+    // Child 144519 (episodes.csv): looked after 25 May 2016 (S) to 21 June 2017 (E13), with an
+    // X1 change on 20 April 2017; reviews.csv holds one review before the period (ignored) and
+    // one on 16 October 2016. Due dates worked by hand: 20 working days from 25 May 2016, over
+    // the spring bank holiday (30 May), is 23 June; three months after 16 October is 16 January.
+    expect(result.items.filter((i) => i.childId === '144519')).toEqual([
+      { childId: '144519', measure: 'cla-review', status: 'missed', anchorDate: '2016-05-25', dueDate: '2016-06-23', actualDate: '2016-10-16' },
+      { childId: '144519', measure: 'cla-review', status: 'missed', anchorDate: '2016-10-16', dueDate: '2017-01-16', actualDate: null },
+    ]);
+    // The 903 records no assessments, conferences, visits or health assessments.
+    expect(result.measuresNotEvaluated.map((m) => m.id)).toEqual(['assessment-45wd', 'icpc-15wd', 'cp-visit-10wd', 'cla-health-assessment']);
+    for (const item of result.items) {
+      expect(item.dueDate > item.anchorDate).toBe(true);
+      if (item.status === 'met') expect(item.actualDate! <= item.dueDate).toBe(true);
+      if (item.status === 'overdue') expect(item.dueDate < '2026-03-31' && item.actualDate === null).toBe(true);
+    }
+  });
+
+  it('reads the public CIN census samples, whose example conference follows a strategy discussion on a Jubilee bank holiday', async () => {
+    const { code, stdout, stderr } = await realRun([path.join(referenceData, 'csc-validator-be-cin'), '--as-of', '2026-03-31']);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { items: Item[] };
+    // CIN_Census_2024.xml: S47ActualStartDate 2022-06-02 (a bank holiday, so the first working
+    // day after it, 6 June, is day 1), ICPC held 17 June: due 24 June.
+    expect(result.items).toContainEqual({ childId: 'DfEX0000001', measure: 'icpc-15wd', status: 'met', anchorDate: '2022-06-02', dueDate: '2022-06-24', actualDate: '2022-06-17' });
+    // The example child's 1970 dates (CIN_Census_2021.xml) lie outside the calendar: reported.
+    expect(stderr).toMatch(/could not be evaluated/);
+  });
+
+  it('fails with a clear message on a file that is not an extract', async () => {
+    const file = path.join(dir, 'notes.txt');
+    await writeFile(file, 'These are meeting notes, not an extract.\n');
+    const { code, stdout, stderr } = await realRun([file, '--as-of', '2026-03-31']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/notes\.txt/);
+    expect(stdout).toBe('');
   });
 });

@@ -24,7 +24,8 @@ export interface CommandOutput {
   stderr: (s: string) => void;
 }
 
-export type ExtractReader = (paths: string[]) => Promise<ParsedExtract>;
+export type ProgressListener = (progress: { file: string; filesRead: number; filesTotal: number }) => void;
+export type ExtractReader = (paths: string[], onProgress?: ProgressListener) => Promise<ParsedExtract>;
 
 export const COMPLIANCE_USAGE = `Usage: sightline compliance FILE_OR_DIR... --as-of YYYY-MM-DD [options]
 
@@ -95,26 +96,30 @@ function locate(p: ImportProblem): string {
   return [p.file, p.sheet, p.row === undefined ? undefined : `row ${p.row}`, p.column].filter((part) => part !== undefined).join(', ');
 }
 
-/** The first problems in full and a count of the rest: enough to act on without flooding the terminal. */
+/**
+ * The first problems in full, errors before warnings, and a count of the rest: enough to act on
+ * without flooding the terminal.
+ */
 function reportProblems(problems: readonly ImportProblem[], out: CommandOutput): void {
   if (problems.length === 0) return;
-  const errors = problems.filter((p) => p.severity === 'error').length;
+  const errors = problems.filter((p) => p.severity === 'error');
+  const ordered = [...errors, ...problems.filter((p) => p.severity !== 'error')];
   const shown = 20;
-  out.stderr(`${errors} row(s) rejected and ${problems.length - errors} warning(s) while reading the extracts:\n`);
-  for (const p of problems.slice(0, shown)) out.stderr(`  ${p.severity}: ${locate(p)}: ${p.message}\n`);
+  const warnings = problems.length - errors.length;
+  const counts = [errors.length > 0 ? `${errors.length} error(s) (rows or files left out)` : '', warnings > 0 ? `${warnings} warning(s)` : ''];
+  out.stderr(`Reading the extracts: ${counts.filter(Boolean).join(' and ')}\n`);
+  for (const p of ordered.slice(0, shown)) out.stderr(`  ${p.severity}: ${locate(p)}: ${p.message}\n`);
   if (problems.length > shown) out.stderr(`  … and ${problems.length - shown} more\n`);
 }
 
 function reportNotEvaluated(result: ComplianceResult, out: CommandOutput): void {
-  if (result.notEvaluated.length === 0) return;
-  const reasons = new Map<string, number>();
-  for (const n of result.notEvaluated) {
-    // The reason names the date; group by its wording without the date so each kind shows once.
-    const kind = n.reason.replace(/\d{4}-\d{2}-\d{2}/g, 'DATE').replace(/^\d+ working days (after|before) DATE/, 'DATE');
-    reasons.set(kind, (reasons.get(kind) ?? 0) + 1);
-  }
-  out.stderr(`${result.notEvaluated.length} deadline(s) could not be evaluated and are listed under "notEvaluated" in the JSON output:\n`);
-  for (const [reason, count] of reasons) out.stderr(`  ${count} × ${reason}\n`);
+  for (const m of result.measuresNotEvaluated) out.stderr(`${m.id} not evaluated: ${m.reason}\n`);
+  const count = result.notEvaluated.length;
+  if (count === 0) return;
+  const shown = 5;
+  out.stderr(`${count} deadline(s) could not be evaluated (all are listed under "notEvaluated" in the JSON output):\n`);
+  for (const n of result.notEvaluated.slice(0, shown)) out.stderr(`  child ${n.childId}, ${n.measure} from ${n.anchorDate}: ${n.reason}\n`);
+  if (count > shown) out.stderr(`  … and ${count - shown} more\n`);
 }
 
 async function measuresFor(standardsDir: string | undefined, out: CommandOutput): Promise<readonly MeasureDefinition[]> {
@@ -123,6 +128,15 @@ async function measuresFor(standardsDir: string | undefined, out: CommandOutput)
   const { measures, unevaluable } = measuresFromTimescales(catalogue.timescales.values());
   if (unevaluable.length > 0) out.stderr(`${unevaluable.length} practice-standard timescale(s) cannot be checked from extract data and were skipped.\n`);
   return [...nationalMeasures, ...measures];
+}
+
+/** A progress line that rewrites itself, only when a person is watching the terminal. */
+function progressLine(out: CommandOutput): ProgressListener | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return ({ file, filesRead, filesTotal }) => {
+    out.stderr(`\r\x1b[KReading ${filesRead} of ${filesTotal}: ${file}`);
+    if (filesRead === filesTotal) out.stderr('\r\x1b[K');
+  };
 }
 
 async function checkPathsExist(paths: readonly string[]): Promise<string | undefined> {
@@ -165,7 +179,7 @@ export async function runComplianceCommand(args: string[], out: CommandOutput, r
   let extract: ParsedExtract;
   try {
     measures = await measuresFor(options.standardsDir, out);
-    extract = await readExtracts(options.paths);
+    extract = await readExtracts(options.paths, progressLine(out));
   } catch (error) {
     const message = error instanceof CatalogueError || error instanceof Error ? error.message : String(error);
     out.stderr(`sightline compliance: ${message}\n`);
@@ -185,7 +199,7 @@ export async function runComplianceCommand(args: string[], out: CommandOutput, r
 }
 
 /** The importers' entry point, loaded on first use so that help and usage errors answer at once. */
-async function readWithImporter(paths: string[]): Promise<ParsedExtract> {
+async function readWithImporter(paths: string[], onProgress?: ProgressListener): Promise<ParsedExtract> {
   const { readExtracts } = await import('../cases/import/index.ts');
-  return readExtracts(paths);
+  return readExtracts(paths, { onProgress });
 }

@@ -11,6 +11,8 @@ const source = { format: 'manual' as const, file: 'test' };
 type FactInput = CaseFact extends infer F ? (F extends CaseFact ? Omit<F, 'source' | 'childId'> & { childId?: string } : never) : never;
 const facts = (...input: FactInput[]): CaseFact[] => input.map((f) => ({ childId: 'C1', source, ...f }) as CaseFact);
 const child = (childId: string, dateOfBirth?: string): Child => ({ childId, dateOfBirth, source });
+/** Another child's event, so the input records events of this kind (see "evidence" below). */
+const recorded = (fact: FactInput): FactInput => ({ ...fact, childId: 'OTHER' });
 
 function run(input: { facts: CaseFact[]; children?: Child[]; asOf: string; settings?: Partial<TimelinessSettings>; measures?: MeasureDefinition[] }): ComplianceResult {
   return evaluateTimeliness(input.children ?? [], input.facts, { asOf: input.asOf, calendar, settings: input.settings, measures: input.measures });
@@ -136,7 +138,7 @@ describe('cp-visit-10wd', () => {
 
   it('runs from the plan start when there has been no visit, across Easter', () => {
     // 10 working days from Tuesday 24 March 2026, skipping Good Friday and Easter Monday: 9 April.
-    const f = facts({ kind: 'cp-plan', startDate: '2026-03-24' });
+    const f = facts({ kind: 'cp-plan', startDate: '2026-03-24' }, recorded({ kind: 'cp-visit', date: '2026-03-02' }));
     expect(itemsOf(run({ facts: f, asOf: '2026-04-09' }), 'cp-visit-10wd')).toEqual([{ status: 'met', anchorDate: '2026-03-24', dueDate: '2026-04-09', actualDate: null }]);
     expect(itemsOf(run({ facts: f, asOf: '2026-04-10' }), 'cp-visit-10wd')[0]?.status).toBe('overdue');
   });
@@ -157,7 +159,7 @@ describe('cp-visit-10wd', () => {
   });
 
   it('counts a plan that ends on the as-of date as closed, and one ending later as open', () => {
-    const endsOnAsOf = facts({ kind: 'cp-plan', startDate: '2026-01-05', endDate: '2026-03-31' });
+    const endsOnAsOf = facts({ kind: 'cp-plan', startDate: '2026-01-05', endDate: '2026-03-31' }, recorded({ kind: 'cp-visit', date: '2026-03-02' }));
     expect(itemsOf(run({ facts: endsOnAsOf, asOf: '2026-03-31' }), 'cp-visit-10wd')).toEqual([]);
     expect(itemsOf(run({ facts: endsOnAsOf, asOf: '2026-03-30' }), 'cp-visit-10wd')).toHaveLength(1);
   });
@@ -195,7 +197,7 @@ describe('cla-health-assessment', () => {
   it('with no assessment yet is due 20 working days after the child became looked after', () => {
     // 20 working days from Monday 1 December 2025 skip Christmas Day and Boxing Day (Thursday and
     // Friday): 31 December 2025.
-    const f = facts(inCare('2025-12-01'));
+    const f = facts(inCare('2025-12-01'), recorded({ kind: 'health-assessment', date: '2025-06-02' }));
     const onDue = run({ facts: f, children: [child('C1', '2015-01-01')], asOf: '2025-12-31' });
     expect(itemsOf(onDue, 'cla-health-assessment')).toEqual([{ status: 'met', anchorDate: '2025-12-01', dueDate: '2025-12-31', actualDate: null }]);
     const after = run({ facts: f, children: [child('C1', '2015-01-01')], asOf: '2026-01-02' });
@@ -271,7 +273,7 @@ describe('cla-review', () => {
   });
 
   it('counts a review due before the period ended but never held as missed', () => {
-    const f = facts(episode('2025-01-06', '2025-03-31', 'S', 'E4A'));
+    const f = facts(episode('2025-01-06', '2025-03-31', 'S', 'E4A'), recorded(review('2025-06-02')));
     expect(itemsOf(run({ facts: f, asOf: '2025-12-31' }), 'cla-review')).toEqual([{ status: 'missed', anchorDate: '2025-01-06', dueDate: '2025-02-03', actualDate: null }]);
   });
 
@@ -294,6 +296,33 @@ describe('cla-review', () => {
       { status: 'met', anchorDate: '2024-03-04', dueDate: '2024-06-04', actualDate: '2024-06-04' },
       { status: 'pending', anchorDate: '2024-06-04', dueDate: '2024-12-04', actualDate: null },
     ]);
+  });
+});
+
+describe('measures the extracts cannot evidence', () => {
+  const fromFormat = (format: 'cin-census' | 'ssda903' | 'annex-a', input: FactInput[]): CaseFact[] =>
+    facts(...input).map((f) => ({ ...f, source: { format, file: 'extract' } }));
+
+  it('are not evaluated: a CIN census has protection plans but records no visits', () => {
+    const f = fromFormat('cin-census', [{ kind: 'cp-plan', startDate: '2025-01-06' }]);
+    const result = run({ facts: f, asOf: '2026-03-31' });
+    expect(itemsOf(result, 'cp-visit-10wd')).toEqual([]);
+    expect(result.measures.find((m) => m.id === 'cp-visit-10wd')).toMatchObject({ met: 0, missed: 0, overdue: 0, pending: 0 });
+    expect(result.measuresNotEvaluated).toEqual(expect.arrayContaining([{ id: 'cp-visit-10wd', reason: expect.stringMatching(/cp-visit/) }]));
+  });
+
+  it('are not evaluated for looked-after reviews from Annex A, which holds only the latest review', () => {
+    const f = fromFormat('annex-a', [{ kind: 'cla-episode', startDate: '2024-01-08' }, { kind: 'cla-review', date: '2025-11-03' }]);
+    const result = run({ facts: f, asOf: '2026-03-31' });
+    expect(itemsOf(result, 'cla-review')).toEqual([]);
+    expect(result.measuresNotEvaluated.map((m) => m.id)).toContain('cla-review');
+  });
+
+  it('are evaluated once any extract in a format that records the event is present', () => {
+    const f = [...fromFormat('cin-census', [{ kind: 'cp-plan', startDate: '2026-03-02' }]), ...fromFormat('annex-a', [{ kind: 'cp-visit', date: '2026-01-05', childId: 'OTHER' }])];
+    const result = run({ facts: f, asOf: '2026-03-31' });
+    expect(itemsOf(result, 'cp-visit-10wd')).toEqual([{ status: 'overdue', anchorDate: '2026-03-02', dueDate: '2026-03-16', actualDate: null }]);
+    expect(result.measuresNotEvaluated.map((m) => m.id)).not.toContain('cp-visit-10wd');
   });
 });
 

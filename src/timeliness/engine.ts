@@ -54,6 +54,8 @@ export interface ComplianceResult {
   /** Sorted by child id, then measure (in the order measures are given), anchor and due date. */
   items: ComplianceItem[];
   notEvaluated: NotEvaluated[];
+  /** Measures left out because the extracts do not record the event they measure. */
+  measuresNotEvaluated: { id: string; reason: string }[];
 }
 
 export interface TimelinessOptions {
@@ -98,7 +100,10 @@ export function evaluateCases(cases: CaseIndex, options: TimelinessOptions): Com
   const settings = TimelinessSettingsSchema.parse(options.settings ?? {});
   const ctx: Context = { asOf, calendar, settings, items: [], notEvaluated: [], childId: '', measure: '' };
   const counts = measures.map(() => ({ met: 0, missed: 0, overdue: 0, pending: 0 }));
-  const needsPeriods = measures.some((m) => usesPeriods(m.rule));
+  // 'manual' facts are entered in Sightline itself (and built by tests), so they always count.
+  const unrecorded = measures.filter((m) => m.evidence && !cases.records(m.evidence.kind, [...m.evidence.formats, 'manual']));
+  const evaluated = measures.map((m) => !unrecorded.includes(m));
+  const needsPeriods = measures.some((m, i) => evaluated[i] && usesPeriods(m.rule));
 
   const childIds = [...cases.keys()].sort(byCodeUnit);
   for (const childId of childIds) {
@@ -106,6 +111,7 @@ export function evaluateCases(cases: CaseIndex, options: TimelinessOptions): Com
     const view: CaseView = { case: c, periods: needsPeriods && c.episodes.length > 0 ? periodsOfCare(c.episodes, asOf) : [] };
     ctx.childId = childId;
     measures.forEach((measure, m) => {
+      if (!evaluated[m]) return;
       ctx.measure = measure.id;
       const first = ctx.items.length;
       evaluateRule(measure.rule, view, ctx);
@@ -120,6 +126,10 @@ export function evaluateCases(cases: CaseIndex, options: TimelinessOptions): Com
     measures: measures.map((m, i) => ({ id: m.id, title: m.title, source: m.source, ...counts[i]! })),
     items: ctx.items,
     notEvaluated: ctx.notEvaluated,
+    measuresNotEvaluated: unrecorded.map((m) => ({
+      id: m.id,
+      reason: `none of the extracts records ${m.evidence!.kind} facts in a format that evidences this measure (${m.evidence!.formats.join(', ')})`,
+    })),
   };
 }
 

@@ -12,6 +12,7 @@ export const nationalMeasures: readonly MeasureDefinition[] = [
       'Working Together to Safeguard Children 2023, chapter 2 (assessments conclude within 45 working days); ' +
       'DfE children in need census (assessment start and authorisation dates); Ofsted Annex A list 4',
     rule: { method: 'recorded-pair', pair: 'assessment-start-to-authorisation', due: { amount: 45, unit: 'working-days' } },
+    evidence: { kind: 'assessment', formats: ['annex-a', 'cin-census', 'ssd'] },
   },
   {
     id: 'icpc-15wd',
@@ -20,6 +21,7 @@ export const nationalMeasures: readonly MeasureDefinition[] = [
       'Working Together to Safeguard Children 2023, chapter 2 (ICPC within 15 working days of the strategy discussion ' +
       'at which section 47 enquiries were initiated); DfE children in need census; Ofsted Annex A list 5',
     rule: { method: 'recorded-pair', pair: 'strategy-discussion-to-icpc', due: { amount: 15, unit: 'working-days' } },
+    evidence: { kind: 's47', formats: ['annex-a', 'cin-census', 'ssd'] },
   },
   {
     id: 'cp-visit-10wd',
@@ -35,6 +37,7 @@ export const nationalMeasures: readonly MeasureDefinition[] = [
       firstDue: { amount: 10, unit: 'working-days' },
       due: { amount: 10, unit: 'working-days' },
     },
+    evidence: { kind: 'cp-visit', formats: ['annex-a', 'ssd'] },
   },
   {
     id: 'cla-health-assessment',
@@ -51,6 +54,7 @@ export const nationalMeasures: readonly MeasureDefinition[] = [
       due: { amount: 12, unit: 'months' },
       dueByAge: [{ underAge: 5, due: { amount: 6, unit: 'months' } }],
     },
+    evidence: { kind: 'health-assessment', formats: ['annex-a', 'ssd'] },
   },
   {
     id: 'cla-review',
@@ -69,5 +73,7 @@ export const nationalMeasures: readonly MeasureDefinition[] = [
         { amount: 6, unit: 'months' },
       ],
     },
+    // Annex A holds only the latest review, which cannot show whether earlier ones were on time.
+    evidence: { kind: 'cla-review', formats: ['ssda903', 'ssd'] },
   },
 ];

@@ -44,7 +44,9 @@ export function onTimeRate(m: Pick<MeasureSummary, 'met' | 'missed' | 'overdue'>
 
 function summaryTable(result: ComplianceResult): string {
   const header = ['Measure', 'Met', 'Missed', 'Overdue', 'Pending', 'On time'];
+  const skipped = new Set(result.measuresNotEvaluated.map((m) => m.id));
   const rows = result.measures.map((m) => {
+    if (skipped.has(m.id)) return [m.id, '', '', '', '', 'not evaluated'];
     const rate = onTimeRate(m);
     return [m.id, String(m.met), String(m.missed), String(m.overdue), String(m.pending), rate === null ? '-' : `${(rate * 100).toFixed(1)}%`];
   });
@@ -53,6 +55,7 @@ function summaryTable(result: ComplianceResult): string {
   const out = [`Timeliness as of ${result.asOf}`, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
   out.push('On time: met as a share of met, missed and overdue.', '');
   for (const m of result.measures) out.push(`${m.id}: ${m.title}`, `  Source: ${m.source}`);
+  for (const m of result.measuresNotEvaluated) out.push('', `${m.id} not evaluated: ${m.reason}.`);
   if (result.notEvaluated.length > 0) {
     out.push('', `${result.notEvaluated.length} deadline(s) could not be evaluated (see the JSON output for each one).`);
   }

@@ -5,6 +5,7 @@
  * (practice-timescales.ts) are both written this way.
  */
 import { z } from 'zod';
+import type { CaseFactKind, FactSource } from '../cases/facts.ts';
 import type { CaseEventType } from '../standards/schema.ts';
 
 export type DurationUnit = 'working-days' | 'calendar-days' | 'weeks' | 'months' | 'years';
@@ -59,6 +60,13 @@ export interface MeasureDefinition {
   /** The national or local source that sets the deadline, for the reader to check. */
   source: string;
   rule: DeadlineRule;
+  /**
+   * The fact that evidences the measured event and the formats that record it. Unless the input
+   * holds such a fact from one of these formats (or entered by hand), the measure is not
+   * evaluated: a CIN census has protection plans but no visits, and would otherwise show every
+   * plan as overdue for a visit.
+   */
+  evidence?: { kind: CaseFactKind; formats: FactSource['format'][] };
 }
 
 /** Choices councils make differently. Validated wherever settings enter (admin form, CLI flags). */
