@@ -179,6 +179,18 @@ describe('an SSD extract', () => {
     expect(result.problems).toEqual([expect.objectContaining({ row: 2, column: 'cont_contact_outcome_json', severity: 'warning' })]);
   });
 
+  it('warns about a blank row identifier but keeps the row, and refuses a disability row without a code', async () => {
+    const result = await parseExtractFiles([
+      file('ssd_cin_visits.csv', 'cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date', ',P1,2026-03-02', 'V2,P1,2026-03-09'),
+      file('ssd_disability.csv', 'disa_table_id,disa_person_id,disa_disability_code', 'D1,P1,'),
+    ]);
+    expect(facts(result, 'cin-visit').map((fact) => ('date' in fact ? fact.date : ''))).toEqual(['2026-03-02', '2026-03-09']);
+    expect(result.problems.map(({ file: name, row, column, severity }) => ({ name, row, column, severity }))).toEqual([
+      { name: 'ssd_disability.csv', row: 2, column: 'disa_disability_code', severity: 'error' },
+      { name: 'ssd_cin_visits.csv', row: 2, column: 'cinv_cin_visit_id', severity: 'warning' },
+    ]);
+  });
+
   it('rejects a malformed date with its row and column, and names SSD tables it does not import', async () => {
     const bad = await parseExtract('x.csv', new Uint8Array(Buffer.from('cinp_cin_plan_id,cinp_person_id,cinp_cin_plan_start_date\nCP1,P1,2026-13-01\n', 'utf8')));
     expect(bad.problems).toEqual([expect.objectContaining({ sheet: 'ssd_cin_plans', row: 2, column: 'cinp_cin_plan_start_date', severity: 'error', message: '2026-13-01 is not a real date' })]);

@@ -17,15 +17,15 @@ import {
   codeMatching,
   gender,
   identifier,
+  Ignored,
   lenient,
   requiredIdentifier,
-  text,
   yesNo,
   type Settled,
 } from './cells.ts';
 import { defined, ExtractBuilder } from './extract-builder.ts';
 import { readTable, recogniseTable, type SheetRows, type TableSpec } from './table.ts';
-import { ABUSE_CATEGORY, ETHNICITY, headerKey, isBlank, parseDate, parseText, type Parsed } from './values.ts';
+import { ABUSE_CATEGORY, ETHNICITY, headerKey, isBlank, parseDate, parseIdentifier, parseText, type Parsed } from './values.ts';
 
 const dates = { serials: false } as const;
 const SENTINEL_DATE = '1900-01-01';
@@ -50,12 +50,25 @@ const ssdDate = z.unknown().transform((value, ctx): string | undefined => {
 const requiredSsdDate = (what: string) =>
   ssdDate.refine((value) => value !== undefined, { message: `${what} is missing` }) as unknown as z.ZodType<string, unknown>;
 
+/**
+ * A table's own row identifier: blank in a row is reported and the row still imported (facts do
+ * not need it); a column the extract does not have at all says nothing.
+ */
+const rowKey = z.unknown().transform((value) => {
+  if (value === undefined) return undefined;
+  const read = parseIdentifier(value);
+  if (read === undefined) return new Ignored('the row’s own identifier is blank');
+  return read.ok ? read.value : new Ignored(read.reason);
+});
+
 const ssdText = z.unknown().transform((value, ctx): string | undefined => {
   const result = readSsdText(value);
   if (result === undefined || result.ok) return result?.value;
   ctx.issues.push({ code: 'custom', message: result.reason, input: value });
   return z.NEVER;
 });
+
+const requiredText = (what: string) => ssdText.refine((value) => value !== undefined, { message: `${what} is missing` }) as unknown as z.ZodType<string, unknown>;
 
 /** The SSD's JSON flag objects, e.g. {"NFA_FLAG":"Y", …}: the names of the flags set to Y, or the reason they cannot be read. */
 function jsonFlags(value: unknown): Parsed<string[]> | undefined {
@@ -153,34 +166,35 @@ const person = table<typeof personShape>(
   z.object(personShape),
 );
 
-const disabilityShape = { child: childId, code: lenient(text(48)) };
+const disabilityShape = { key: rowKey, child: childId, code: requiredText('the disability code') };
 const disability = table<typeof disabilityShape>(
   'ssd_disability',
-  { child: 'disa_person_id', code: 'disa_disability_code' },
+  { key: 'disa_table_id', child: 'disa_person_id', code: 'disa_disability_code' },
   ['child', 'code'],
-  ['disa_table_id'],
+  [],
   z.object(disabilityShape),
 );
 
-const contactShape = { child: childId, date: requiredSsdDate('the contact date'), source: lenient(ssdText), outcome: flags };
+const contactShape = { key: rowKey, child: childId, date: requiredSsdDate('the contact date'), source: lenient(ssdText), outcome: flags };
 const contacts = table<typeof contactShape>(
   'ssd_contacts',
-  { child: 'cont_person_id', date: 'cont_contact_date', source: 'cont_contact_source_code', outcome: 'cont_contact_outcome_json' },
+  { key: 'cont_contact_id', child: 'cont_person_id', date: 'cont_contact_date', source: 'cont_contact_source_code', outcome: 'cont_contact_outcome_json' },
   ['child', 'date'],
-  ['cont_contact_id', 'cont_contact_source_desc'],
+  ['cont_contact_source_desc'],
   z.object(contactShape),
 );
 
-const earlyHelpShape = { child: childId, start: requiredSsdDate('the episode start date'), end: ssdDate };
+const earlyHelpShape = { key: rowKey, child: childId, start: requiredSsdDate('the episode start date'), end: ssdDate };
 const earlyHelp = table<typeof earlyHelpShape>(
   'ssd_early_help_episodes',
-  { child: 'earl_person_id', start: 'earl_episode_start_date', end: 'earl_episode_end_date' },
+  { key: 'earl_episode_id', child: 'earl_person_id', start: 'earl_episode_start_date', end: 'earl_episode_end_date' },
   ['child', 'start'],
-  ['earl_episode_id', 'earl_episode_reason', 'earl_episode_end_reason', 'earl_episode_organisation', 'earl_episode_worker_id'],
+  ['earl_episode_reason', 'earl_episode_end_reason', 'earl_episode_organisation', 'earl_episode_worker_id'],
   z.object(earlyHelpShape).superRefine(endNotBefore('start', 'end')),
 );
 
 const referralShape = {
+  key: rowKey,
   child: childId,
   date: requiredSsdDate('the referral date'),
   need: lenient(codeMatching(/^N[0-9]$/, 'primary need code (N0–N9)')),
@@ -194,6 +208,7 @@ const referralShape = {
 const referrals = table<typeof referralShape>(
   'ssd_cin_episodes',
   {
+    key: 'cine_referral_id',
     child: 'cine_person_id',
     date: 'cine_referral_date',
     need: 'cine_cin_primary_need_code',
@@ -205,12 +220,12 @@ const referrals = table<typeof referralShape>(
     worker: 'cine_referral_worker_id',
   },
   ['child', 'date'],
-  ['cine_referral_id', 'cine_referral_source_desc', 'cine_referral_outcome_json'],
+  ['cine_referral_source_desc', 'cine_referral_outcome_json'],
   z.object(referralShape).superRefine(endNotBefore('date', 'closed')),
 );
 
 const assessmentShape = {
-  id: identifier,
+  id: rowKey,
   child: childId,
   start: requiredSsdDate('the assessment start date'),
   seen: lenient(yesNo),
@@ -230,35 +245,35 @@ const assessments = table<typeof assessmentShape>(
   z.object(assessmentShape).superRefine(endNotBefore('start', 'authorised')),
 );
 
-const factorShape = { assessment: requiredIdentifier('the assessment identifier'), factors: factorList };
+const factorShape = { key: rowKey, assessment: requiredIdentifier('the assessment identifier'), factors: factorList };
 const factors = table<typeof factorShape>(
   'ssd_assessment_factors',
-  { assessment: 'cinf_assessment_id', factors: 'cinf_assessment_factors_json' },
+  { key: 'cinf_table_id', assessment: 'cinf_assessment_id', factors: 'cinf_assessment_factors_json' },
   ['assessment', 'factors'],
-  ['cinf_table_id'],
+  [],
   z.object(factorShape),
 );
 
-const cinPlanShape = { child: childId, start: requiredSsdDate('the plan start date'), end: ssdDate };
+const cinPlanShape = { key: rowKey, child: childId, start: requiredSsdDate('the plan start date'), end: ssdDate };
 const cinPlans = table<typeof cinPlanShape>(
   'ssd_cin_plans',
-  { child: 'cinp_person_id', start: 'cinp_cin_plan_start_date', end: 'cinp_cin_plan_end_date' },
+  { key: 'cinp_cin_plan_id', child: 'cinp_person_id', start: 'cinp_cin_plan_start_date', end: 'cinp_cin_plan_end_date' },
   ['child', 'start'],
-  ['cinp_cin_plan_id', 'cinp_referral_id', 'cinp_cin_plan_team', 'cinp_cin_plan_worker_id'],
+  ['cinp_referral_id', 'cinp_cin_plan_team', 'cinp_cin_plan_worker_id'],
   z.object(cinPlanShape).superRefine(endNotBefore('start', 'end')),
 );
 
-const visitShape = { child: childId, date: requiredSsdDate('the visit date'), seen: lenient(yesNo), alone: lenient(yesNo) };
+const visitShape = { key: rowKey, child: childId, date: requiredSsdDate('the visit date'), seen: lenient(yesNo), alone: lenient(yesNo) };
 const cinVisits = table<typeof visitShape>(
   'ssd_cin_visits',
-  { child: 'cinv_person_id', date: 'cinv_cin_visit_date', seen: 'cinv_cin_visit_seen', alone: 'cinv_cin_visit_seen_alone' },
+  { key: 'cinv_cin_visit_id', child: 'cinv_person_id', date: 'cinv_cin_visit_date', seen: 'cinv_cin_visit_seen', alone: 'cinv_cin_visit_seen_alone' },
   ['child', 'date'],
-  ['cinv_cin_visit_id', 'cinv_cin_visit_bedroom'],
+  ['cinv_cin_visit_bedroom'],
   z.object(visitShape),
 );
 
 const s47Shape = {
-  id: identifier,
+  id: rowKey,
   child: childId,
   start: requiredSsdDate('the section 47 start date'),
   end: ssdDate,
@@ -274,6 +289,7 @@ const enquiries = table<typeof s47Shape>(
 );
 
 const conferenceShape = {
+  key: rowKey,
   enquiry: identifier,
   child: childId,
   target: ssdDate,
@@ -284,6 +300,7 @@ const conferenceShape = {
 const conferences = table<typeof conferenceShape>(
   'ssd_initial_cp_conference',
   {
+    key: 'icpc_icpc_id',
     enquiry: 'icpc_s47_enquiry_id',
     child: 'icpc_person_id',
     target: 'icpc_icpc_target_date',
@@ -292,11 +309,12 @@ const conferences = table<typeof conferenceShape>(
     transferIn: 'icpc_icpc_transfer_in',
   },
   ['child', 'date'],
-  ['icpc_icpc_id', 'icpc_icpc_meeting_id', 'icpc_cp_plan_id', 'icpc_referral_id', 'icpc_icpc_outcome_json', 'icpc_icpc_team', 'icpc_icpc_worker_id'],
+  ['icpc_icpc_meeting_id', 'icpc_cp_plan_id', 'icpc_referral_id', 'icpc_icpc_outcome_json', 'icpc_icpc_team', 'icpc_icpc_worker_id'],
   z.object(conferenceShape),
 );
 
 const cpPlanShape = {
+  key: rowKey,
   child: childId,
   start: requiredSsdDate('the plan start date'),
   end: ssdDate,
@@ -306,6 +324,7 @@ const cpPlanShape = {
 const cpPlans = table<typeof cpPlanShape>(
   'ssd_cp_plans',
   {
+    key: 'cppl_cp_plan_id',
     child: 'cppl_person_id',
     start: 'cppl_cp_plan_start_date',
     end: 'cppl_cp_plan_end_date',
@@ -313,25 +332,24 @@ const cpPlans = table<typeof cpPlanShape>(
     latest: 'cppl_cp_plan_latest_category',
   },
   ['child', 'start'],
-  ['cppl_cp_plan_id', 'cppl_referral_id', 'cppl_icpc_id', 'cppl_cp_plan_ola'],
+  ['cppl_referral_id', 'cppl_icpc_id', 'cppl_cp_plan_ola'],
   z.object(cpPlanShape).superRefine(endNotBefore('start', 'end')),
 );
 
 const cpVisits = table<typeof visitShape>(
   'ssd_cp_visits',
-  { child: 'cppv_person_id', date: 'cppv_cp_visit_date', seen: 'cppv_cp_visit_seen', alone: 'cppv_cp_visit_seen_alone' },
+  { key: 'cppv_cp_visit_id', child: 'cppv_person_id', date: 'cppv_cp_visit_date', seen: 'cppv_cp_visit_seen', alone: 'cppv_cp_visit_seen_alone' },
   ['child', 'date'],
-  ['cppv_cp_visit_id', 'cppv_cp_plan_id', 'cppv_cp_visit_bedroom'],
+  ['cppv_cp_plan_id', 'cppv_cp_visit_bedroom'],
   z.object(visitShape),
 );
 
-const cpReviewShape = { child: childId, due: ssdDate, date: ssdDate };
+const cpReviewShape = { key: rowKey, child: childId, due: ssdDate, date: ssdDate };
 const cpReviews = table<typeof cpReviewShape>(
   'ssd_cp_reviews',
-  { child: 'cppr_person_id', due: 'cppr_cp_review_due', date: 'cppr_cp_review_date' },
+  { key: 'cppr_cp_review_id', child: 'cppr_person_id', due: 'cppr_cp_review_due', date: 'cppr_cp_review_date' },
   ['child', 'date'],
   [
-    'cppr_cp_review_id',
     'cppr_cp_plan_id',
     'cppr_cp_review_meeting_id',
     'cppr_cp_review_outcome_continue_cp',
@@ -342,6 +360,7 @@ const cpReviews = table<typeof cpReviewShape>(
 );
 
 const episodeShape = {
+  key: rowKey,
   child: childId,
   period: identifier,
   start: requiredSsdDate('the episode start date'),
@@ -352,6 +371,7 @@ const episodeShape = {
 const episodes = table<typeof episodeShape>(
   'ssd_cla_episodes',
   {
+    key: 'clae_cla_episode_id',
     child: 'clae_person_id',
     period: 'clae_cla_id',
     start: 'clae_cla_episode_start_date',
@@ -361,7 +381,6 @@ const episodes = table<typeof episodeShape>(
   },
   ['child', 'start'],
   [
-    'clae_cla_episode_id',
     'clae_cla_placement_id',
     'clae_cla_primary_need_code',
     'clae_referral_id',
@@ -374,13 +393,12 @@ const episodes = table<typeof episodeShape>(
 /** Tables linked to a period of care: the child may be named directly or only through the period. */
 const periodChild = { child: identifier, period: identifier };
 
-const placementShape = { ...periodChild, start: requiredSsdDate('the placement start date'), type: lenient(codeMatching(/^[A-Z]\d{1,2}$/, 'placement type')), end: ssdDate };
+const placementShape = { key: rowKey, ...periodChild, start: requiredSsdDate('the placement start date'), type: lenient(codeMatching(/^[A-Z]\d{1,2}$/, 'placement type')), end: ssdDate };
 const placements = table<typeof placementShape>(
   'ssd_cla_placement',
-  { child: 'clap_person_id', period: 'clap_cla_id', start: 'clap_cla_placement_start_date', type: 'clap_cla_placement_type', end: 'clap_cla_placement_end_date' },
+  { key: 'clap_cla_placement_id', child: 'clap_person_id', period: 'clap_cla_id', start: 'clap_cla_placement_start_date', type: 'clap_cla_placement_type', end: 'clap_cla_placement_end_date' },
   ['period', 'start'],
   [
-    'clap_cla_placement_id',
     'clap_cla_placement_urn',
     'clap_cla_placement_distance',
     'clap_cla_placement_provider',
@@ -391,6 +409,7 @@ const placements = table<typeof placementShape>(
 );
 
 const claReviewShape = {
+  key: rowKey,
   ...periodChild,
   due: ssdDate,
   date: ssdDate,
@@ -400,6 +419,7 @@ const claReviewShape = {
 const claReviews = table<typeof claReviewShape>(
   'ssd_cla_reviews',
   {
+    key: 'clar_cla_review_id',
     child: 'clar_cla_person_id',
     period: 'clar_cla_id',
     due: 'clar_cla_review_due_date',
@@ -408,29 +428,30 @@ const claReviews = table<typeof claReviewShape>(
     participation: 'clar_cla_review_participation',
   },
   ['period', 'date'],
-  ['clar_cla_review_id'],
+  [],
   z.object(claReviewShape),
 );
 
-const claVisitShape = { ...periodChild, date: requiredSsdDate('the visit date'), seen: lenient(yesNo), alone: lenient(yesNo) };
+const claVisitShape = { key: rowKey, ...periodChild, date: requiredSsdDate('the visit date'), seen: lenient(yesNo), alone: lenient(yesNo) };
 const claVisits = table<typeof claVisitShape>(
   'ssd_cla_visits',
-  { child: 'clav_person_id', period: 'clav_cla_id', date: 'clav_cla_visit_date', seen: 'clav_cla_visit_seen', alone: 'clav_cla_visit_seen_alone' },
+  { key: 'clav_cla_visit_id', child: 'clav_person_id', period: 'clav_cla_id', date: 'clav_cla_visit_date', seen: 'clav_cla_visit_seen', alone: 'clav_cla_visit_seen_alone' },
   ['child', 'date'],
-  ['clav_cla_visit_id'],
+  [],
   z.object(claVisitShape),
 );
 
-const healthShape = { child: childId, type: lenient(ssdText), date: requiredSsdDate('the check date'), status: lenient(ssdText) };
+const healthShape = { key: rowKey, child: childId, type: lenient(ssdText), date: requiredSsdDate('the check date'), status: lenient(ssdText) };
 const health = table<typeof healthShape>(
   'ssd_cla_health',
-  { child: 'clah_person_id', type: 'clah_health_check_type', date: 'clah_health_check_date', status: 'clah_health_check_status' },
+  { key: 'clah_health_check_id', child: 'clah_person_id', type: 'clah_health_check_type', date: 'clah_health_check_date', status: 'clah_health_check_status' },
   ['child', 'date'],
-  ['clah_health_check_id'],
+  [],
   z.object(healthShape),
 );
 
 const careLeaverShape = {
+  key: rowKey,
   child: childId,
   contact: ssdDate,
   accommodation: lenient(ssdText),
@@ -443,6 +464,7 @@ const careLeaverShape = {
 const careLeavers = table<typeof careLeaverShape>(
   'ssd_care_leavers',
   {
+    key: 'clea_table_id',
     child: 'clea_person_id',
     contact: 'clea_care_leaver_latest_contact',
     accommodation: 'clea_care_leaver_accommodation',
@@ -453,20 +475,21 @@ const careLeavers = table<typeof careLeaverShape>(
     worker: 'clea_care_leaver_worker_id',
   },
   ['child', 'contact'],
-  ['clea_table_id', 'clea_care_leaver_eligibility', 'clea_care_leaver_in_touch', 'clea_care_leaver_accom_suitable'],
+  ['clea_care_leaver_eligibility', 'clea_care_leaver_in_touch', 'clea_care_leaver_accom_suitable'],
   z.object(careLeaverShape),
 );
 
-const missingShape = { child: childId, start: requiredSsdDate('the start date'), type: lenient(ssdText), end: ssdDate };
+const missingShape = { key: rowKey, child: childId, start: requiredSsdDate('the start date'), type: lenient(ssdText), end: ssdDate };
 const missing = table<typeof missingShape>(
   'ssd_missing',
-  { child: 'miss_person_id', start: 'miss_missing_episode_start_date', type: 'miss_missing_episode_type', end: 'miss_missing_episode_end_date' },
+  { key: 'miss_table_id', child: 'miss_person_id', start: 'miss_missing_episode_start_date', type: 'miss_missing_episode_type', end: 'miss_missing_episode_end_date' },
   ['child', 'start'],
-  ['miss_table_id', 'miss_missing_rhi_offered', 'miss_missing_rhi_accepted'],
+  ['miss_missing_rhi_offered', 'miss_missing_rhi_accepted'],
   z.object(missingShape).superRefine(endNotBefore('start', 'end')),
 );
 
 const permanenceShape = {
+  key: rowKey,
   child: childId,
   decision: ssdDate,
   placementOrder: ssdDate,
@@ -479,6 +502,7 @@ const permanenceShape = {
 const permanence = table<typeof permanenceShape>(
   'ssd_permanence',
   {
+    key: 'perm_table_id',
     child: 'perm_person_id',
     decision: 'perm_adm_decision_date',
     placementOrder: 'perm_placement_order_date',
@@ -490,7 +514,6 @@ const permanence = table<typeof permanenceShape>(
   },
   ['child', 'decision'],
   [
-    'perm_table_id',
     'perm_cla_id',
     'perm_ffa_cp_decision_date',
     'perm_adopted_by_carer_flag',
@@ -510,6 +533,7 @@ const permanence = table<typeof permanenceShape>(
 );
 
 const involvementShape = {
+  key: rowKey,
   child: childId,
   worker: lenient(ssdText),
   team: lenient(ssdText),
@@ -520,6 +544,7 @@ const involvementShape = {
 const involvements = table<typeof involvementShape>(
   'ssd_involvements',
   {
+    key: 'invo_involvements_id',
     child: 'invo_person_id',
     worker: 'invo_professional_id',
     team: 'invo_professional_team',
@@ -528,7 +553,7 @@ const involvements = table<typeof involvementShape>(
     end: 'invo_involvement_end_date',
   },
   ['child', 'start'],
-  ['invo_involvements_id', 'invo_worker_change_reason', 'invo_referral_id'],
+  ['invo_worker_change_reason', 'invo_referral_id'],
   z.object(involvementShape).superRefine(endNotBefore('start', 'end')),
 );
 
