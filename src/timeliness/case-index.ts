@@ -66,15 +66,18 @@ export interface ChildCase {
  * measure can tell "no visits were recorded" from "this extract does not record visits".
  */
 export class CaseIndex extends Map<string, ChildCase> {
-  private readonly recorded = new Set<string>();
+  private readonly recorded = new Map<CaseFactKind, Set<FactSource['format']>>();
 
   noteRecorded(kind: CaseFactKind, format: FactSource['format']): void {
-    this.recorded.add(`${kind}|${format}`);
+    const formats = this.recorded.get(kind);
+    if (formats) formats.add(format);
+    else this.recorded.set(kind, new Set([format]));
   }
 
   /** Whether any fact of this kind came from one of these formats. */
   records(kind: CaseFactKind, formats: readonly FactSource['format'][]): boolean {
-    return formats.some((format) => this.recorded.has(`${kind}|${format}`));
+    const recorded = this.recorded.get(kind);
+    return recorded !== undefined && formats.some((format) => recorded.has(format));
   }
 }
 
@@ -116,15 +119,8 @@ export function indexCases(children: readonly Child[], facts: readonly CaseFact[
     // The first record wins when a child appears in several extracts; later ones only fill gaps.
     c.child = c.child ? { ...child, ...definedOnly(c.child) } : child;
   }
-  let lastKind: CaseFactKind | undefined;
-  let lastFormat: FactSource['format'] | undefined;
   for (const fact of facts) {
-    // Facts arrive in runs of one kind from one file, so this is rarely more than a comparison.
-    if (fact.kind !== lastKind || fact.source.format !== lastFormat) {
-      lastKind = fact.kind;
-      lastFormat = fact.source.format;
-      index.noteRecorded(lastKind, lastFormat);
-    }
+    index.noteRecorded(fact.kind, fact.source.format);
     const c = caseOf(fact.childId);
     switch (fact.kind) {
       case 'contact':
