@@ -81,5 +81,7 @@ export class ExtractBuilder {
 
 /** Drops `undefined` members so facts carry only what the extract actually said. */
 export function defined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) kept[key] = value;
+  return kept as T;
 }

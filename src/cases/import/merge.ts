@@ -62,14 +62,10 @@ export function mergeExtracts(parts: readonly ParsedExtract[], fileOrder: readon
 
   const fileRank = new Map(fileOrder.map((file, index) => [file, index] as const));
   const rank = (fact: CaseFact, partIndex: number) => fileRank.get(fact.source.file) ?? fileOrder.length + partIndex;
+  const ranked = parts.flatMap((part, partIndex) => part.facts.map((fact) => ({ fact, identity: factIdentity(fact), rank: rank(fact, partIndex) })));
   const latest = new Map<string, number>();
-  parts.forEach((part, partIndex) => {
-    for (const fact of part.facts) {
-      const identity = factIdentity(fact);
-      latest.set(identity, Math.max(latest.get(identity) ?? -1, rank(fact, partIndex)));
-    }
-  });
-  const facts = parts.flatMap((part, partIndex) => part.facts.filter((fact) => latest.get(factIdentity(fact)) === rank(fact, partIndex)));
+  for (const { identity, rank: order } of ranked) latest.set(identity, Math.max(latest.get(identity) ?? -1, order));
+  const facts = ranked.filter(({ identity, rank: order }) => latest.get(identity) === order).map(({ fact }) => fact);
 
   const formats = [...new Set(parts.flatMap((part) => part.formats ?? [part.format]))];
   return {
