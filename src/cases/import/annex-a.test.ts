@@ -154,6 +154,16 @@ describe('an Annex A workbook in a second shape', () => {
   });
 });
 
+describe('columns Annex A does not define', () => {
+  it('are dropped and named in a warning, so a child’s name added by a council is never kept', async () => {
+    const csv = 'Child Unique ID,Child Name,Gender,Date of Contact,Contact Source\n7001,Ophelia Marchbanks,Female,01/03/2024,6: Police\n';
+    const result = await parseExtract('List 1.csv', new Uint8Array(Buffer.from(csv, 'utf8')));
+    expect(result.facts).toHaveLength(1);
+    expect(result.problems).toEqual([{ file: 'List 1.csv', sheet: 'List 1', row: 1, column: 'Child Name', severity: 'warning', message: 'this column is not part of List 1; it is not imported' }]);
+    expect(JSON.stringify(result)).not.toContain('Ophelia');
+  });
+});
+
 describe('Annex A as a folder of CSV files', () => {
   let folder: string;
   beforeAll(async () => {

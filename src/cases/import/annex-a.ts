@@ -491,7 +491,7 @@ const adopters: TableSpec = {
   row: z.object({}),
 };
 
-export const ANNEX_A_LISTS: readonly TableSpec[] = [...LISTS.map((entry) => entry.spec), adopters];
+const ANNEX_A_LISTS: readonly TableSpec[] = [...LISTS.map((entry) => entry.spec), adopters];
 
 /** The list a sheet or file holds, by its headings; its name ("List 4", "list4.csv") only breaks ties. */
 export function recogniseAnnexAList(headers: readonly unknown[], name?: string): TableSpec | undefined {
@@ -516,16 +516,11 @@ function withHeadings(sheet: SheetRows): { sheet: SheetRows; spec: TableSpec | u
   return { sheet: shaped, spec: found >= 0 ? recogniseAnnexAList(headings.cells, sheet.sheet ?? sheet.file) : undefined };
 }
 
-export interface AnnexAOptions {
-  /** The date the extract was run, for list 8's "placements in the last 12 months"; defaults to the latest date in the lists. */
-  extractDate?: string;
-}
-
 /**
  * Reads Annex A lists, from worksheets (headings found in the first rows) or CSV files (headings
  * in `headers`). Sheets that are no list are reported and skipped.
  */
-export function parseAnnexASheets(sheets: readonly SheetRows[], options: AnnexAOptions = {}): ParsedExtract {
+export function parseAnnexASheets(sheets: readonly SheetRows[]): ParsedExtract {
   const reading: Reading = { builder: new ExtractBuilder('annex-a'), latestDate: undefined, placementCounts: [] };
   const recognised = new Map<TableSpec, SheetRows[]>();
   for (const raw of sheets) {
@@ -557,7 +552,8 @@ export function parseAnnexASheets(sheets: readonly SheetRows[], options: AnnexAO
       handler.read(sheet, reading);
     }
   }
-  const asOf = options.extractDate ?? reading.latestDate;
+  // Annex A carries no run date; the latest event in it is the closest stand-in for list 8's count.
+  const asOf = reading.latestDate;
   if (asOf !== undefined) {
     for (const { childId: id, source, count } of reading.placementCounts) {
       reading.builder.fact({ kind: 'placement-count', childId: id, source, asOf, placementsLast12Months: count });

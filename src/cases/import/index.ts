@@ -118,7 +118,7 @@ async function open(file: string, bytes: Uint8Array, limits: FileLimits): Promis
 }
 
 const ASSEMBLERS: Readonly<Record<TabularFormat, (sheets: SheetRows[]) => ParsedExtract>> = {
-  'annex-a': (sheets) => parseAnnexASheets(sheets),
+  'annex-a': parseAnnexASheets,
   ssda903: parseSsda903Sheets,
   ssd: parseSsdSheets,
 };

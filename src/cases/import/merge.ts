@@ -7,7 +7,7 @@ import type { CaseFact, Child, FactSource, ImportProblem, ParsedExtract } from '
 import { mergeChild } from './extract-builder.ts';
 
 /** What makes two facts "the same event" across files: the child, the kind and its anchor date. */
-export function factIdentity(fact: CaseFact): string {
+function factIdentity(fact: CaseFact): string {
   const anchor = (() => {
     switch (fact.kind) {
       case 'early-help':

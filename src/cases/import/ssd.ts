@@ -582,7 +582,7 @@ const departments = table<typeof departmentShape>(
   z.object(departmentShape),
 );
 
-export const SSD_TABLES: readonly TableSpec[] = [
+const SSD_TABLES: readonly TableSpec[] = [
   person,
   disability,
   contacts,

@@ -366,7 +366,7 @@ const HANDLERS: readonly Handler[] = [
   header,
 ];
 
-export const SSDA903_TABLES: readonly TableSpec[] = HANDLERS.map((entry) => entry.spec);
+const SSDA903_TABLES: readonly TableSpec[] = HANDLERS.map((entry) => entry.spec);
 
 /** The 903 table these headings are, if any. */
 export function recogniseSsda903Table(headers: readonly unknown[]): TableSpec | undefined {

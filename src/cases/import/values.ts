@@ -205,7 +205,7 @@ export function parseCode(value: unknown, codes: ReadonlyMap<string, string>, wh
 }
 
 /** Builds the lookup `parseCode` reads: each code maps to itself and each label to its code. */
-export function codeList(entries: Record<string, string | readonly string[]>): ReadonlyMap<string, string> {
+function codeList(entries: Record<string, string | readonly string[]>): ReadonlyMap<string, string> {
   const map = new Map<string, string>();
   for (const [code, labels] of Object.entries(entries)) {
     map.set(code, code);

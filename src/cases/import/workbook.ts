@@ -7,7 +7,7 @@ import type { RawRow, SheetRows } from './table.ts';
 import { CellError } from './values.ts';
 
 /** A plain value for one exceljs cell: formulas give their cached result, rich text its text. */
-export function plainCellValue(value: unknown): unknown {
+function plainCellValue(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
   if (typeof value !== 'object') return undefined;
