@@ -17,7 +17,7 @@ import type { InjectedFault } from './mess.ts';
 import { countEvents } from './volumes.ts';
 import { writeAnnexA } from './write-annex-a.ts';
 import { writeCinCensus } from './write-cin-census.ts';
-import { writeSsd } from './write-ssd.ts';
+import { ssdFiles } from './write-ssd.ts';
 import { writeSsda903 } from './write-ssda903.ts';
 
 const FORMATS = ['annex-a', 'ssda903', 'cin', 'ssd'] as const;
@@ -108,7 +108,7 @@ export async function runCli(options: CliOptions, log: (line: string) => void): 
   if (options.formats.includes('cin')) await save(`cin_census_${options.year}.xml`, writeCinCensus(council, options.year, writerOptions));
   if (options.formats.includes('ssd')) {
     await mkdir(join(options.out, 'ssd'), { recursive: true });
-    for (const [name, text] of Object.entries(writeSsd(council, writerOptions))) await save(join('ssd', name), text);
+    for (const [name, text] of ssdFiles(council, writerOptions)) await save(join('ssd', name), text);
   }
   if (faults.length > 0) {
     const csv = new CsvBuilder(['file', 'sheet', 'row', 'column', 'kind']);

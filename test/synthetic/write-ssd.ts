@@ -203,271 +203,412 @@ class Table {
   }
 }
 
-export function writeSsd(council: Council, options: WriterOptions = {}): Record<string, string> {
+/**
+ * Yields the extract one table at a time, so that a caller writing files holds only one table's
+ * text at once (the SSD of a 50,000-child council is about 190 MB of CSV).
+ */
+export function* ssdFiles(council: Council, options: WriterOptions = {}): Generator<[fileName: string, csv: string]> {
   const faults = new FaultInjector(council.seed, 'ssd', options);
   const mess = messRng(council.seed, 'ssd');
   const messy = options.messy === true;
-  const tables = {} as Record<TableKey, Table>;
+  const context: Context = {
+    messy,
+    asOf: council.asOf,
+    sentinel: (value) => value ?? (messy ? '1900-01-01' : undefined),
+  };
   for (const key of Object.keys(SSD_TABLES) as TableKey[]) {
-    tables[key] = new Table(SSD_TABLES[key], faults, messy && mess.chance(0.5));
+    const spec = SSD_TABLES[key];
+    const table = new Table(spec, faults, messy && mess.chance(0.5));
+    ROWS[key](council, (row) => table.add(row), context);
+    yield [`${spec.name}.csv`, table.toString()];
   }
-  const sentinel = (value: string | undefined): string | undefined => value ?? (messy ? '1900-01-01' : undefined);
+}
 
-  writeStaff(council, tables);
-  for (const child of council.children) writeChild(child, tables, { messy, sentinel, council });
-
+export function writeSsd(council: Council, options: WriterOptions = {}): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const table of Object.values(tables)) files[`${table.spec.name}.csv`] = table.toString();
+  for (const [name, csv] of ssdFiles(council, options)) files[name] = csv;
   return files;
 }
 
-function writeStaff(council: Council, tables: Record<TableKey, Table>): void {
-  const groups: Record<string, [string, string]> = {
-    'front-door': ['G1', 'Help and Protection'],
-    assessment: ['G1', 'Help and Protection'],
-    locality: ['G1', 'Help and Protection'],
-    disability: ['G1', 'Help and Protection'],
-    'early-help': ['G2', 'Early Help'],
-    'children-in-care': ['G3', 'Children in Care and Care Leavers'],
-    'care-leavers': ['G3', 'Children in Care and Care Leavers'],
-    adoption: ['G3', 'Children in Care and Care Leavers'],
-  };
-  for (const team of council.teams) {
-    const [parentId, parentName] = groups[team.service] ?? ['G1', 'Help and Protection'];
-    tables.department.add({ dept_team_id: team.id, dept_team_name: team.name, dept_team_parent_id: parentId, dept_team_parent_name: parentName });
-  }
-  const caseload = new Map<string, number>();
-  for (const child of council.children) {
-    for (const a of child.allocations) if (a.endDate === undefined) caseload.set(a.workerId, (caseload.get(a.workerId) ?? 0) + 1);
-  }
-  const teamName = new Map(council.teams.map((t) => [t.id, t.name]));
-  for (const w of council.workers) {
-    tables.professionals.add({
-      prof_professional_id: w.id,
-      prof_staff_id: w.staffId,
-      prof_professional_name: w.name,
-      prof_social_worker_registration_no: w.registrationNumber,
-      prof_agency_worker_flag: yn(w.agency),
-      prof_professional_job_title: w.jobTitle,
-      prof_professional_caseload: caseload.get(w.id) ?? 0,
-      prof_professional_department: teamName.get(w.teamId),
-      prof_full_time_equivalency: w.fte,
-    });
-  }
-}
-
-interface ChildWriting {
+interface Context {
   messy: boolean;
+  asOf: string;
+  /** SystemC writes 1900-01-01 where a date is missing in some fields; the messy variant does too. */
   sentinel: (value: string | undefined) => string | undefined;
-  council: Council;
 }
 
-function writeChild(child: ChildRecord, t: Record<TableKey, Table>, w: ChildWriting): void {
-  const pid = child.id;
-  t.person.add({
-    pers_legacy_id: `L${pid.slice(2)}`,
-    pers_person_id: pid,
-    pers_upn: child.upn,
-    pers_forename: child.forename,
-    pers_surname: child.surname,
-    pers_sex: child.sex,
-    pers_gender: child.sex === 'M' ? '1' : child.sex === 'F' ? '2' : '0',
-    pers_ethnicity: child.ethnicity,
-    pers_dob: child.dateOfBirth,
-    pers_upn_unknown: child.upnUnknown,
-    pers_send_flag: child.disabilities.length > 0 ? 'Y' : 'N',
-    pers_expected_dob: child.expectedDateOfBirth,
-    pers_is_mother: child.childOfMotherDob ? 'Y' : child.sex === 'F' ? 'N' : undefined,
-  });
-  child.disabilities.forEach((code, i) => t.disability.add({ disa_table_id: `${pid}D${i + 1}`, disa_person_id: pid, disa_disability_code: code }));
-  child.allocations.forEach((a, i) =>
-    t.involvements.add({
-      invo_involvements_id: `${pid}AL${i + 1}`,
-      invo_professional_id: a.workerId,
-      invo_professional_role_id: 'CW',
-      invo_professional_team: a.teamId,
-      invo_person_id: pid,
-      invo_involvement_start_date: a.startDate,
-      invo_involvement_end_date: a.endDate,
-      invo_worker_change_reason: a.changeReason,
-      invo_referral_id: a.referralId,
-    }),
-  );
-  for (const c of child.contacts) {
-    t.contacts.add({
-      cont_contact_id: c.id,
-      cont_person_id: pid,
-      cont_contact_date: c.date,
-      cont_contact_source_code: c.source,
-      cont_contact_source_desc: labelOf(SOURCES, c.source),
-      cont_contact_outcome_json: JSON.stringify({
-        NEW_REFERRAL_FLAG: yn(c.outcome === 'referral'),
-        EXISTING_REFERRAL_FLAG: yn(c.outcome === 'open-case'),
-        CP_ENQUIRY_FLAG: 'N',
-        NFA_FLAG: yn(c.outcome === 'nfa'),
-        NON_AGENCY_ADOPTION_FLAG: 'N',
-        PRIVATE_FOSTERING_FLAG: 'N',
-        ADVICE_FLAG: yn(c.outcome === 'advice'),
-        MISSING_FLAG: 'N',
-        OLA_CP_FLAG: 'N',
-        OTHER_OUTCOMES_EXIST_FLAG: yn(c.outcome === 'early-help'),
-      }),
-    });
-  }
-  for (const e of child.earlyHelp) {
-    t.earlyHelp.add({
-      earl_episode_id: e.id,
-      earl_person_id: pid,
-      earl_episode_start_date: e.startDate,
-      earl_episode_end_date: e.endDate,
-      earl_episode_reason: e.reason,
-      earl_episode_end_reason: e.endReason,
-      earl_episode_organisation: 'Northbridge Early Help Service',
-      earl_episode_worker_id: w.messy ? 'SSD_PH' : e.workerId,
-    });
-  }
-  for (const r of child.referrals) writeReferral(child, r, t, w);
-  writeCare(child, t, w);
-  child.missing.forEach((m, i) =>
-    t.missing.add({
-      miss_table_id: `${pid}M${i + 1}`,
-      miss_person_id: pid,
-      miss_missing_episode_start_date: m.startDate,
-      miss_missing_episode_type: m.type === 'M' ? 'Missing' : 'Away',
-      miss_missing_episode_end_date: m.endDate,
-      miss_missing_rhi_offered: m.rhiOffered,
-      miss_missing_rhi_accepted: m.rhiAccepted,
-    }),
-  );
-  writeCareLeaver(child, t, w);
-}
+type Emit = (row: Row) => void;
+type TableRows = (council: Council, emit: Emit, c: Context) => void;
+const eachChild =
+  (rows: (child: ChildRecord, emit: Emit, c: Context) => void): TableRows =>
+  (council, emit, c) => {
+    for (const child of council.children) rows(child, emit, c);
+  };
 
-function writeReferral(child: ChildRecord, r: Referral, t: Record<TableKey, Table>, w: ChildWriting): void {
-  const pid = child.id;
-  const icpcHeld = r.s47s.some((s) => s.icpc?.date !== undefined);
-  const toCare = child.periodsOfCare.some((p) => p.referralId === r.id);
-  t.cinEpisodes.add({
-    cine_referral_id: r.id,
-    cine_person_id: pid,
-    cine_referral_date: r.date,
-    cine_cin_primary_need_code: r.primaryNeed,
-    cine_referral_source_code: r.source,
-    cine_referral_source_desc: labelOf(SOURCES, r.source),
-    cine_referral_outcome_json: JSON.stringify({
-      SINGLE_ASSESSMENT_FLAG: yn(r.assessments.length > 0),
-      NFA_FLAG: yn(r.nfa),
-      STRATEGY_DISCUSSION_FLAG: yn(r.s47s.length > 0),
-      CLA_REQUEST_FLAG: yn(toCare),
-      NON_AGENCY_ADOPTION_FLAG: 'N',
-      PRIVATE_FOSTERING_FLAG: 'N',
-      CP_TRANSFER_IN_FLAG: 'N',
-      CP_CONFERENCE_FLAG: yn(icpcHeld),
-      CARE_LEAVER_FLAG: 'N',
-      OTHER_OUTCOMES_EXIST_FLAG: 'N',
-    }),
-    cine_referral_nfa: yn(r.nfa),
-    cine_close_reason: r.closeReason,
-    cine_close_date: r.closeDate,
-    cine_referral_team: r.teamId,
-    cine_referral_worker_id: r.workerId,
-  });
-  for (const a of r.assessments) writeAssessment(pid, r, a, t, w);
-  for (const p of r.cinPlans) {
-    t.cinPlans.add({
-      cinp_cin_plan_id: p.id,
-      cinp_referral_id: r.id,
-      cinp_person_id: pid,
-      cinp_cin_plan_start_date: p.startDate,
-      cinp_cin_plan_end_date: p.endDate,
-      cinp_cin_plan_team: p.teamId,
-      cinp_cin_plan_worker_id: p.workerId,
-    });
-    p.visits.forEach((v, i) =>
-      t.cinVisits.add({
-        cinv_cin_visit_id: `${p.id}V${i + 1}`,
-        cinv_person_id: pid,
-        cinv_cin_visit_date: v.date,
-        cinv_cin_visit_seen: yn(v.seen),
-        cinv_cin_visit_seen_alone: yn(v.seenAlone),
-        cinv_cin_visit_bedroom: yn(v.bedroomSeen),
-      }),
-    );
-  }
-  for (const s of r.s47s) writeS47(pid, r, s, t);
-  for (const p of r.cpPlans) {
-    const category = (code: string) => (w.messy ? code : labelOf(CP_CATEGORIES, code));
-    t.cpPlans.add({
-      cppl_cp_plan_id: p.id,
-      cppl_referral_id: r.id,
-      cppl_icpc_id: p.icpcId,
-      cppl_person_id: pid,
-      cppl_cp_plan_start_date: p.startDate,
-      cppl_cp_plan_end_date: p.endDate,
-      cppl_cp_plan_ola: 'N',
-      cppl_cp_plan_initial_category: category(p.initialCategory),
-      cppl_cp_plan_latest_category: category(p.latestCategory),
-    });
-    p.visits.forEach((v, i) =>
-      t.cpVisits.add({
-        cppv_cp_visit_id: `${p.id}V${i + 1}`,
-        cppv_person_id: pid,
-        cppv_cp_plan_id: p.id,
-        cppv_cp_visit_date: v.date,
-        cppv_cp_visit_seen: yn(v.seen),
-        cppv_cp_visit_seen_alone: yn(v.seenAlone),
-        cppv_cp_visit_bedroom: yn(v.bedroomSeen),
-      }),
-    );
-    p.reviews.forEach((rv, i) =>
-      t.cpReviews.add({
-        cppr_cp_review_id: `${p.id}RV${i + 1}`,
-        cppr_person_id: pid,
-        cppr_cp_plan_id: p.id,
-        cppr_cp_review_due: rv.dueDate,
-        cppr_cp_review_date: rv.date,
-        cppr_cp_review_meeting_id: `${p.id}RM${i + 1}`,
-        cppr_cp_review_outcome_continue_cp: yn(rv.continuePlan),
-        cppr_cp_review_quorate: yn(rv.quorate),
-      }),
-    );
-  }
-}
+const GROUPS: Record<string, [string, string]> = {
+  'early-help': ['G2', 'Early Help'],
+  'children-in-care': ['G3', 'Children in Care and Care Leavers'],
+  'care-leavers': ['G3', 'Children in Care and Care Leavers'],
+  adoption: ['G3', 'Children in Care and Care Leavers'],
+};
 
-function writeAssessment(pid: string, r: Referral, a: Assessment, t: Record<TableKey, Table>, w: ChildWriting): void {
+const ROWS: Record<TableKey, TableRows> = {
+  person: eachChild((child, emit) =>
+    emit({
+      pers_legacy_id: `L${child.id.slice(2)}`,
+      pers_person_id: child.id,
+      pers_upn: child.upn,
+      pers_forename: child.forename,
+      pers_surname: child.surname,
+      pers_sex: child.sex,
+      pers_gender: child.sex === 'M' ? '1' : child.sex === 'F' ? '2' : '0',
+      pers_ethnicity: child.ethnicity,
+      pers_dob: child.dateOfBirth,
+      pers_upn_unknown: child.upnUnknown,
+      pers_send_flag: yn(child.disabilities.length > 0),
+      pers_expected_dob: child.expectedDateOfBirth,
+      pers_is_mother: child.childOfMotherDob ? 'Y' : child.sex === 'F' ? 'N' : undefined,
+    }),
+  ),
+  disability: eachChild((child, emit) =>
+    child.disabilities.forEach((code, i) => emit({ disa_table_id: `${child.id}D${i + 1}`, disa_person_id: child.id, disa_disability_code: code })),
+  ),
+  department: (council, emit) => {
+    for (const team of council.teams) {
+      const [parentId, parentName] = GROUPS[team.service] ?? ['G1', 'Help and Protection'];
+      emit({ dept_team_id: team.id, dept_team_name: team.name, dept_team_parent_id: parentId, dept_team_parent_name: parentName });
+    }
+  },
+  professionals: (council, emit) => {
+    const caseload = new Map<string, number>();
+    for (const child of council.children) {
+      for (const a of child.allocations) if (a.endDate === undefined) caseload.set(a.workerId, (caseload.get(a.workerId) ?? 0) + 1);
+    }
+    const teamName = new Map(council.teams.map((t) => [t.id, t.name]));
+    for (const w of council.workers) {
+      emit({
+        prof_professional_id: w.id,
+        prof_staff_id: w.staffId,
+        prof_professional_name: w.name,
+        prof_social_worker_registration_no: w.registrationNumber,
+        prof_agency_worker_flag: yn(w.agency),
+        prof_professional_job_title: w.jobTitle,
+        prof_professional_caseload: caseload.get(w.id) ?? 0,
+        prof_professional_department: teamName.get(w.teamId),
+        prof_full_time_equivalency: w.fte,
+      });
+    }
+  },
+  involvements: eachChild((child, emit) =>
+    child.allocations.forEach((a, i) =>
+      emit({
+        invo_involvements_id: `${child.id}AL${i + 1}`,
+        invo_professional_id: a.workerId,
+        invo_professional_role_id: 'CW',
+        invo_professional_team: a.teamId,
+        invo_person_id: child.id,
+        invo_involvement_start_date: a.startDate,
+        invo_involvement_end_date: a.endDate,
+        invo_worker_change_reason: a.changeReason,
+        invo_referral_id: a.referralId,
+      }),
+    ),
+  ),
+  contacts: eachChild((child, emit) => {
+    for (const c of child.contacts) {
+      emit({
+        cont_contact_id: c.id,
+        cont_person_id: child.id,
+        cont_contact_date: c.date,
+        cont_contact_source_code: c.source,
+        cont_contact_source_desc: labelOf(SOURCES, c.source),
+        cont_contact_outcome_json: JSON.stringify({
+          NEW_REFERRAL_FLAG: yn(c.outcome === 'referral'),
+          EXISTING_REFERRAL_FLAG: yn(c.outcome === 'open-case'),
+          CP_ENQUIRY_FLAG: 'N',
+          NFA_FLAG: yn(c.outcome === 'nfa'),
+          NON_AGENCY_ADOPTION_FLAG: 'N',
+          PRIVATE_FOSTERING_FLAG: 'N',
+          ADVICE_FLAG: yn(c.outcome === 'advice'),
+          MISSING_FLAG: 'N',
+          OLA_CP_FLAG: 'N',
+          OTHER_OUTCOMES_EXIST_FLAG: yn(c.outcome === 'early-help'),
+        }),
+      });
+    }
+  }),
+  earlyHelp: eachChild((child, emit, c) => {
+    for (const e of child.earlyHelp) {
+      emit({
+        earl_episode_id: e.id,
+        earl_person_id: child.id,
+        earl_episode_start_date: e.startDate,
+        earl_episode_end_date: e.endDate,
+        earl_episode_reason: e.reason,
+        earl_episode_end_reason: e.endReason,
+        earl_episode_organisation: 'Northbridge Early Help Service',
+        earl_episode_worker_id: c.messy ? 'SSD_PH' : e.workerId,
+      });
+    }
+  }),
+  cinEpisodes: eachChild((child, emit) => {
+    for (const r of child.referrals) {
+      emit({
+        cine_referral_id: r.id,
+        cine_person_id: child.id,
+        cine_referral_date: r.date,
+        cine_cin_primary_need_code: r.primaryNeed,
+        cine_referral_source_code: r.source,
+        cine_referral_source_desc: labelOf(SOURCES, r.source),
+        cine_referral_outcome_json: JSON.stringify({
+          SINGLE_ASSESSMENT_FLAG: yn(r.assessments.length > 0),
+          NFA_FLAG: yn(r.nfa),
+          STRATEGY_DISCUSSION_FLAG: yn(r.s47s.length > 0),
+          CLA_REQUEST_FLAG: yn(child.periodsOfCare.some((p) => p.referralId === r.id)),
+          NON_AGENCY_ADOPTION_FLAG: 'N',
+          PRIVATE_FOSTERING_FLAG: 'N',
+          CP_TRANSFER_IN_FLAG: 'N',
+          CP_CONFERENCE_FLAG: yn(r.s47s.some((s) => s.icpc?.date !== undefined)),
+          CARE_LEAVER_FLAG: 'N',
+          OTHER_OUTCOMES_EXIST_FLAG: 'N',
+        }),
+        cine_referral_nfa: yn(r.nfa),
+        cine_close_reason: r.closeReason,
+        cine_close_date: r.closeDate,
+        cine_referral_team: r.teamId,
+        cine_referral_worker_id: r.workerId,
+      });
+    }
+  }),
+  assessments: eachChild((child, emit, c) => {
+    for (const r of child.referrals) for (const a of r.assessments) emit(assessmentRow(child.id, r, a, c));
+  }),
+  factors: eachChild((child, emit) => {
+    for (const r of child.referrals) {
+      for (const a of r.assessments) {
+        if (a.authorisedDate) emit({ cinf_table_id: `${a.id}F`, cinf_assessment_id: a.id, cinf_assessment_factors_json: JSON.stringify(a.factors) });
+      }
+    }
+  }),
+  cinPlans: eachChild((child, emit) => {
+    for (const r of child.referrals) {
+      for (const p of r.cinPlans) {
+        emit({
+          cinp_cin_plan_id: p.id,
+          cinp_referral_id: r.id,
+          cinp_person_id: child.id,
+          cinp_cin_plan_start_date: p.startDate,
+          cinp_cin_plan_end_date: p.endDate,
+          cinp_cin_plan_team: p.teamId,
+          cinp_cin_plan_worker_id: p.workerId,
+        });
+      }
+    }
+  }),
+  cinVisits: eachChild((child, emit) => {
+    for (const p of child.referrals.flatMap((r) => r.cinPlans)) {
+      p.visits.forEach((v, i) =>
+        emit({
+          cinv_cin_visit_id: `${p.id}V${i + 1}`,
+          cinv_person_id: child.id,
+          cinv_cin_visit_date: v.date,
+          cinv_cin_visit_seen: yn(v.seen),
+          cinv_cin_visit_seen_alone: yn(v.seenAlone),
+          cinv_cin_visit_bedroom: yn(v.bedroomSeen),
+        }),
+      );
+    }
+  }),
+  s47: eachChild((child, emit) => {
+    for (const r of child.referrals) for (const s of r.s47s) emit(s47Row(child.id, r, s));
+  }),
+  icpc: eachChild((child, emit) => {
+    for (const r of child.referrals) for (const s of r.s47s) if (s.icpc) emit(icpcRow(child.id, r, s));
+  }),
+  cpPlans: eachChild((child, emit, c) => {
+    const category = (code: string) => (c.messy ? code : labelOf(CP_CATEGORIES, code));
+    for (const r of child.referrals) {
+      for (const p of r.cpPlans) {
+        emit({
+          cppl_cp_plan_id: p.id,
+          cppl_referral_id: r.id,
+          cppl_icpc_id: p.icpcId,
+          cppl_person_id: child.id,
+          cppl_cp_plan_start_date: p.startDate,
+          cppl_cp_plan_end_date: p.endDate,
+          cppl_cp_plan_ola: 'N',
+          cppl_cp_plan_initial_category: category(p.initialCategory),
+          cppl_cp_plan_latest_category: category(p.latestCategory),
+        });
+      }
+    }
+  }),
+  cpVisits: eachChild((child, emit) => {
+    for (const p of child.referrals.flatMap((r) => r.cpPlans)) {
+      p.visits.forEach((v, i) =>
+        emit({
+          cppv_cp_visit_id: `${p.id}V${i + 1}`,
+          cppv_person_id: child.id,
+          cppv_cp_plan_id: p.id,
+          cppv_cp_visit_date: v.date,
+          cppv_cp_visit_seen: yn(v.seen),
+          cppv_cp_visit_seen_alone: yn(v.seenAlone),
+          cppv_cp_visit_bedroom: yn(v.bedroomSeen),
+        }),
+      );
+    }
+  }),
+  cpReviews: eachChild((child, emit) => {
+    for (const p of child.referrals.flatMap((r) => r.cpPlans)) {
+      p.reviews.forEach((rv, i) =>
+        emit({
+          cppr_cp_review_id: `${p.id}RV${i + 1}`,
+          cppr_person_id: child.id,
+          cppr_cp_plan_id: p.id,
+          cppr_cp_review_due: rv.dueDate,
+          cppr_cp_review_date: rv.date,
+          cppr_cp_review_meeting_id: `${p.id}RM${i + 1}`,
+          cppr_cp_review_outcome_continue_cp: yn(rv.continuePlan),
+          cppr_cp_review_quorate: yn(rv.quorate),
+        }),
+      );
+    }
+  }),
+  claEpisodes: eachChild((child, emit, c) => {
+    for (const period of child.periodsOfCare) {
+      for (const e of period.episodes) {
+        const until = e.endDate ?? c.asOf;
+        emit({
+          clae_cla_episode_id: e.id,
+          clae_person_id: child.id,
+          clae_cla_placement_id: e.placementId,
+          clae_cla_episode_start_date: e.startDate,
+          clae_cla_episode_start_reason: e.rne,
+          clae_cla_primary_need_code: e.need,
+          clae_cla_episode_ceased_date: e.endDate,
+          clae_cla_episode_ceased_reason: e.reasonEnded,
+          clae_cla_id: period.id,
+          clae_referral_id: period.referralId,
+          clae_cla_last_iro_contact_date: [...period.reviews].reverse().find((rv) => rv.date <= until)?.date,
+          clae_entered_care_date: period.startDate,
+        });
+      }
+    }
+  }),
+  placements: eachChild((child, emit) => {
+    for (const period of child.periodsOfCare) {
+      for (const p of period.placements) {
+        emit({
+          clap_cla_placement_id: p.id,
+          clap_cla_id: period.id,
+          clap_person_id: child.id,
+          clap_cla_placement_start_date: p.startDate,
+          clap_cla_placement_type: p.type,
+          clap_cla_placement_urn: p.urn,
+          clap_cla_placement_distance: p.distanceMiles,
+          clap_cla_placement_provider: p.provider,
+          clap_cla_placement_postcode: p.postcode,
+          clap_cla_placement_end_date: p.endDate,
+          clap_cla_placement_change_reason: p.changeReason,
+        });
+      }
+    }
+  }),
+  claReviews: eachChild((child, emit) => {
+    for (const period of child.periodsOfCare) {
+      period.reviews.forEach((rv, i) =>
+        emit({
+          clar_cla_review_id: `${period.id}RV${i + 1}`,
+          clar_cla_id: period.id,
+          clar_cla_person_id: child.id,
+          clar_cla_review_due_date: rv.dueDate,
+          clar_cla_review_date: rv.date,
+          clar_cla_review_cancelled: 'N',
+          clar_cla_review_participation: rv.participation,
+        }),
+      );
+    }
+  }),
+  claVisits: eachChild((child, emit) => {
+    for (const period of child.periodsOfCare) {
+      period.visits.forEach((v, i) =>
+        emit({
+          clav_cla_visit_id: `${period.id}V${i + 1}`,
+          clav_cla_id: period.id,
+          clav_person_id: child.id,
+          clav_cla_visit_date: v.date,
+          clav_cla_visit_seen: yn(v.seen),
+          clav_cla_visit_seen_alone: yn(v.seenAlone),
+        }),
+      );
+    }
+  }),
+  health: eachChild((child, emit) => {
+    for (const period of child.periodsOfCare) {
+      period.healthChecks.forEach((h, i) =>
+        emit({
+          clah_health_check_id: `${period.id}H${i + 1}`,
+          clah_person_id: child.id,
+          clah_health_check_type: h.type === 'dental' ? 'Dental Check' : 'Health Assessment',
+          clah_health_check_date: h.date,
+          clah_health_check_status: 'Completed',
+        }),
+      );
+    }
+  }),
+  careLeavers: eachChild((child, emit, c) => careLeaverRows(child, emit, c)),
+  permanence: eachChild((child, emit) => {
+    for (const period of child.periodsOfCare) permanenceRow(child, period.id, period.reasonEnded, period.endDate, emit);
+  }),
+  missing: eachChild((child, emit) =>
+    child.missing.forEach((m, i) =>
+      emit({
+        miss_table_id: `${child.id}M${i + 1}`,
+        miss_person_id: child.id,
+        miss_missing_episode_start_date: m.startDate,
+        miss_missing_episode_type: m.type === 'M' ? 'Missing' : 'Away',
+        miss_missing_episode_end_date: m.endDate,
+        miss_missing_rhi_offered: m.rhiOffered,
+        miss_missing_rhi_accepted: m.rhiAccepted,
+      }),
+    ),
+  ),
+};
+
+function assessmentRow(pid: string, r: Referral, a: Assessment, c: Context): Row {
   const done = a.outcome !== undefined && a.authorisedDate !== undefined;
   const flag = (b: boolean) => (done ? yn(b) : '');
-  const flags = {
-    NFA_FLAG: flag(a.outcome === 'nfa'),
-    NFA_S47_END_FLAG: flag(false),
-    STRATEGY_DISCUSSION_FLAG: flag(a.outcome === 'strategy'),
-    CLA_REQUEST_FLAG: flag(a.outcome === 'cla'),
-    PRIVATE_FOSTERING_FLAG: flag(false),
-    LEGAL_ACTION_FLAG: flag(false),
-    PROV_OF_SERVICES_FLAG: flag(a.outcome === 'cin-plan' || a.outcome === 'services'),
-    PROV_OF_SB_CARE_FLAG: flag(false),
-    SPECIALIST_ASSESSMENT_FLAG: flag(false),
-    REFERRAL_TO_OTHER_AGENCY_FLAG: flag(a.outcome === 'early-help'),
-    OTHER_ACTIONS_FLAG: flag(false),
-    OTHER_OUTCOMES_EXIST_FLAG: flag(false),
-  };
-  t.assessments.add({
+  return {
     cina_assessment_id: a.id,
     cina_person_id: pid,
     cina_referral_id: r.id,
     cina_assessment_start_date: a.startDate,
     cina_assessment_child_seen: yn(a.childSeen),
-    cina_assessment_auth_date: w.sentinel(a.authorisedDate),
-    cina_assessment_outcome_json: JSON.stringify({ ...flags, TOTAL_NO_OF_OUTCOMES: done ? 1 : '', COMMENTS: '' }),
+    cina_assessment_auth_date: c.sentinel(a.authorisedDate),
+    cina_assessment_outcome_json: JSON.stringify({
+      NFA_FLAG: flag(a.outcome === 'nfa'),
+      NFA_S47_END_FLAG: flag(false),
+      STRATEGY_DISCUSSION_FLAG: flag(a.outcome === 'strategy'),
+      CLA_REQUEST_FLAG: flag(a.outcome === 'cla'),
+      PRIVATE_FOSTERING_FLAG: flag(false),
+      LEGAL_ACTION_FLAG: flag(false),
+      PROV_OF_SERVICES_FLAG: flag(a.outcome === 'cin-plan' || a.outcome === 'services'),
+      PROV_OF_SB_CARE_FLAG: flag(false),
+      SPECIALIST_ASSESSMENT_FLAG: flag(false),
+      REFERRAL_TO_OTHER_AGENCY_FLAG: flag(a.outcome === 'early-help'),
+      OTHER_ACTIONS_FLAG: flag(false),
+      OTHER_OUTCOMES_EXIST_FLAG: flag(false),
+      TOTAL_NO_OF_OUTCOMES: done ? 1 : '',
+      COMMENTS: '',
+    }),
     cina_assessment_outcome_nfa: done ? yn(a.outcome === 'nfa') : undefined,
     cina_assessment_team: a.teamId,
     cina_assessment_worker_id: a.workerId,
-  });
-  if (a.authorisedDate) t.factors.add({ cinf_table_id: `${a.id}F`, cinf_assessment_id: a.id, cinf_assessment_factors_json: JSON.stringify(a.factors) });
+  };
 }
 
-function writeS47(pid: string, r: Referral, s: S47Enquiry, t: Record<TableKey, Table>): void {
-  const conference = s.icpc !== undefined;
-  t.s47.add({
+function s47Row(pid: string, r: Referral, s: S47Enquiry): Row {
+  return {
     s47e_s47_enquiry_id: s.id,
     s47e_referral_id: r.id,
     s47e_person_id: pid,
@@ -479,7 +620,7 @@ function writeS47(pid: string, r: Referral, s: S47Enquiry, t: Record<TableKey, T
       LEGAL_ACTION_FLAG: 'N',
       PROV_OF_SERVICES_FLAG: 'N',
       PROV_OF_SB_CARE_FLAG: 'N',
-      CP_CONFERENCE_FLAG: yn(conference),
+      CP_CONFERENCE_FLAG: yn(s.icpc !== undefined),
       NFA_CONTINUE_SINGLE_FLAG: 'N',
       MONITOR_FLAG: 'N',
       OTHER_OUTCOMES_EXIST_FLAG: 'N',
@@ -488,111 +629,44 @@ function writeS47(pid: string, r: Referral, s: S47Enquiry, t: Record<TableKey, T
     }),
     s47e_s47_completed_by_team: s.teamId,
     s47e_s47_completed_by_worker_id: s.workerId,
-  });
+  };
+}
+
+function icpcRow(pid: string, r: Referral, s: S47Enquiry): Row {
   const icpc = s.icpc;
-  if (!icpc) return;
-  const held = icpc.date !== undefined;
-  t.icpc.add({
-    icpc_icpc_id: icpc.id,
-    icpc_icpc_meeting_id: `${icpc.id}M`,
+  const held = icpc?.date !== undefined;
+  const outcome = (b: boolean) => (held ? yn(b) : '');
+  return {
+    icpc_icpc_id: icpc?.id,
+    icpc_icpc_meeting_id: `${icpc?.id ?? ''}M`,
     icpc_s47_enquiry_id: s.id,
     icpc_person_id: pid,
-    icpc_cp_plan_id: icpc.cpPlanId,
+    icpc_cp_plan_id: icpc?.cpPlanId,
     icpc_referral_id: r.id,
     icpc_icpc_transfer_in: 'N',
-    icpc_icpc_target_date: icpc.targetDate,
-    icpc_icpc_date: icpc.date,
-    icpc_icpc_outcome_cp_flag: held ? yn(icpc.planResulted) : undefined,
+    icpc_icpc_target_date: icpc?.targetDate,
+    icpc_icpc_date: icpc?.date,
+    icpc_icpc_outcome_cp_flag: held ? yn(icpc?.planResulted ?? false) : undefined,
     icpc_icpc_outcome_json: JSON.stringify({
-      NFA_FLAG: held ? yn(!icpc.planResulted) : '',
-      REFERRAL_TO_OTHER_AGENCY_FLAG: held ? 'N' : '',
-      SINGLE_ASSESSMENT_FLAG: held ? 'N' : '',
-      PROV_OF_SERVICES_FLAG: held ? 'N' : '',
-      CP_FLAG: held ? yn(icpc.planResulted) : '',
-      OTHER_OUTCOMES_EXIST_FLAG: held ? 'N' : '',
+      NFA_FLAG: outcome(!icpc?.planResulted),
+      REFERRAL_TO_OTHER_AGENCY_FLAG: outcome(false),
+      SINGLE_ASSESSMENT_FLAG: outcome(false),
+      PROV_OF_SERVICES_FLAG: outcome(false),
+      CP_FLAG: outcome(icpc?.planResulted ?? false),
+      OTHER_OUTCOMES_EXIST_FLAG: outcome(false),
       TOTAL_NO_OF_OUTCOMES: held ? 1 : '',
       COMMENTS: '',
     }),
     icpc_icpc_team: s.teamId,
     icpc_icpc_worker_id: s.workerId,
-  });
+  };
 }
 
-function writeCare(child: ChildRecord, t: Record<TableKey, Table>, w: ChildWriting): void {
-  const pid = child.id;
-  for (const period of child.periodsOfCare) {
-    for (const e of period.episodes) {
-      const until = e.endDate ?? w.council.asOf;
-      const lastIro = [...period.reviews].reverse().find((rv) => rv.date <= until)?.date;
-      t.claEpisodes.add({
-        clae_cla_episode_id: e.id,
-        clae_person_id: pid,
-        clae_cla_placement_id: e.placementId,
-        clae_cla_episode_start_date: e.startDate,
-        clae_cla_episode_start_reason: e.rne,
-        clae_cla_primary_need_code: e.need,
-        clae_cla_episode_ceased_date: e.endDate,
-        clae_cla_episode_ceased_reason: e.reasonEnded,
-        clae_cla_id: period.id,
-        clae_referral_id: period.referralId,
-        clae_cla_last_iro_contact_date: lastIro,
-        clae_entered_care_date: period.startDate,
-      });
-    }
-    for (const p of period.placements) {
-      t.placements.add({
-        clap_cla_placement_id: p.id,
-        clap_cla_id: period.id,
-        clap_person_id: pid,
-        clap_cla_placement_start_date: p.startDate,
-        clap_cla_placement_type: p.type,
-        clap_cla_placement_urn: p.urn,
-        clap_cla_placement_distance: p.distanceMiles,
-        clap_cla_placement_provider: p.provider,
-        clap_cla_placement_postcode: p.postcode,
-        clap_cla_placement_end_date: p.endDate,
-        clap_cla_placement_change_reason: p.changeReason,
-      });
-    }
-    period.reviews.forEach((rv, i) =>
-      t.claReviews.add({
-        clar_cla_review_id: `${period.id}RV${i + 1}`,
-        clar_cla_id: period.id,
-        clar_cla_person_id: pid,
-        clar_cla_review_due_date: rv.dueDate,
-        clar_cla_review_date: rv.date,
-        clar_cla_review_cancelled: 'N',
-        clar_cla_review_participation: rv.participation,
-      }),
-    );
-    period.visits.forEach((v, i) =>
-      t.claVisits.add({
-        clav_cla_visit_id: `${period.id}V${i + 1}`,
-        clav_cla_id: period.id,
-        clav_person_id: pid,
-        clav_cla_visit_date: v.date,
-        clav_cla_visit_seen: yn(v.seen),
-        clav_cla_visit_seen_alone: yn(v.seenAlone),
-      }),
-    );
-    period.healthChecks.forEach((h, i) =>
-      t.health.add({
-        clah_health_check_id: `${period.id}H${i + 1}`,
-        clah_person_id: pid,
-        clah_health_check_type: h.type === 'dental' ? 'Dental Check' : 'Health Assessment',
-        clah_health_check_date: h.date,
-        clah_health_check_status: 'Completed',
-      }),
-    );
-    writePermanence(child, period.id, period.reasonEnded, period.endDate, t);
-  }
-}
-
-function writePermanence(child: ChildRecord, periodId: string, reason: string | undefined, end: string | undefined, t: Record<TableKey, Table>): void {
+function permanenceRow(child: ChildRecord, periodId: string, reason: string | undefined, end: string | undefined, emit: Emit): void {
   const a = child.adoption?.periodId === periodId ? child.adoption : undefined;
   const order = reason && /^E4[5-8]$/.test(reason) ? 'Special guardianship order' : reason === 'E41' ? 'Child arrangements order' : undefined;
   if (!a && !order) return;
-  t.permanence.add({
+  emit({
     perm_table_id: `${periodId}PM`,
     perm_person_id: child.id,
     perm_cla_id: periodId,
@@ -610,26 +684,25 @@ function writePermanence(child: ChildRecord, periodId: string, reason: string | 
   });
 }
 
-function writeCareLeaver(child: ChildRecord, t: Record<TableKey, Table>, w: ChildWriting): void {
+function careLeaverRows(child: ChildRecord, emit: Emit, c: Context): void {
   const leaver = child.careLeaver;
   if (!leaver) return;
   // SystemC writes one row per in-touch status, each with the latest contact in that status.
   const latestByStatus = new Map<string, (typeof leaver.contacts)[number]>();
-  for (const c of leaver.contacts) latestByStatus.set(c.inTouch, c);
+  for (const contact of leaver.contacts) latestByStatus.set(contact.inTouch, contact);
   let n = 0;
-  for (const [status, c] of latestByStatus) {
+  for (const [status, contact] of latestByStatus) {
     n += 1;
-    const review = [...leaver.pathwayPlanReviews].reverse().find((d) => d <= c.date);
-    t.careLeavers.add({
+    emit({
       clea_table_id: `${child.id}CL${n}`,
       clea_person_id: child.id,
       clea_care_leaver_eligibility: leaver.eligibility === 'former relevant' ? 'Former relevant' : 'Relevant',
       clea_care_leaver_in_touch: status,
-      clea_care_leaver_latest_contact: c.date,
-      clea_care_leaver_accommodation: c.accommodation.slice(0, 1),
-      clea_care_leaver_accom_suitable: c.accommodation.slice(1),
-      clea_care_leaver_activity: c.activity,
-      clea_pathway_plan_review_date: w.sentinel(review),
+      clea_care_leaver_latest_contact: contact.date,
+      clea_care_leaver_accommodation: contact.accommodation.slice(0, 1),
+      clea_care_leaver_accom_suitable: contact.accommodation.slice(1),
+      clea_care_leaver_activity: contact.activity,
+      clea_pathway_plan_review_date: c.sentinel([...leaver.pathwayPlanReviews].reverse().find((d) => d <= contact.date)),
       clea_care_leaver_personal_advisor: leaver.workerId,
       clea_care_leaver_allocated_team: leaver.teamId,
       clea_care_leaver_worker_id: leaver.workerId,
