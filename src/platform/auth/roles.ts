@@ -45,6 +45,18 @@ export const CAPABILITIES = {
   'cases.manage': ['qa-officer', 'admin'],
   /** Upload, review and publish revised audit tools and standards; retire a tool. */
   'standards.manage': ['admin', 'qa-officer'],
+  /** Run the audit programme: programmes, drawing and allocating rounds, the moderation share, the dispute chain. */
+  'programme.manage': ['qa-officer'],
+  /** See the moderation pool: moderators who work it and the QA team who runs it. */
+  'moderation.view': ['moderator', 'qa-officer'],
+  /** Claim and moderate an audit sent to moderation (stage 2). */
+  'moderation.moderate': ['moderator'],
+  /** Stage 3: the theme list, tagging audits with themes, choosing cases for the senior leadership team. */
+  'themes.manage': ['qa-officer'],
+  /** The cases chosen for the senior leadership team, and the dispute figures. */
+  'slt.view': ['qa-officer', 'senior-leader'],
+  /** Disputes about moderated grades: each person sees only the disputes on audits they may see. */
+  'disputes.view': STAFF,
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
