@@ -1,5 +1,5 @@
 /** Browsing the catalogue (everyone signed in), and publishing revisions (standards.manage). */
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorOf, requireCapability, requireSignIn, type AppModule } from '../platform/http/app.ts';
 import { ConflictError, NotFoundError } from '../platform/http/errors.ts';
@@ -36,7 +36,7 @@ export const standardsModule: AppModule = {
       });
     });
 
-    const showVersion = (print: boolean) => async (req: Request, res: import('express').Response) => {
+    const showVersion = (print: boolean) => async (req: Request, res: Response) => {
       const actor = actorOf(res);
       const id = catalogueIdOf(req);
       const { version } = VersionQuery.parse(req.query);
