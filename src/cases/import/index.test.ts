@@ -27,6 +27,29 @@ describe('detectFormat', () => {
   });
 });
 
+describe('text encodings and containers councils actually send', () => {
+  it('reads Excel’s UTF-16 “Unicode text” (tab-separated) and Windows-1252 CSV', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('CHILD\tDOB\tREVIEW\tREVIEW_CODE\r\nC1\t01/01/2015\t01/02/2024\tPN1\r\n', 'utf16le')]);
+    expect((await parseExtractFiles([{ fileName: 'reviews.txt', bytes: new Uint8Array(utf16) }])).facts).toHaveLength(1);
+    const heading = 'Child Unique ID,Gender,Date of Birth,Date Started to be Looked After,Child\u2019s Legal Status\r\n';
+    const row = 'L1,b) Female,01/01/2015,06/01/2025,C2: FCO\r\n';
+    const cp1252 = new Uint8Array([...heading + row].map((char) => (char === '\u2019' ? 0x92 : char.charCodeAt(0))));
+    const result = await parseExtractFiles([{ fileName: 'list 8.csv', bytes: cp1252 }]);
+    expect(result.problems).toEqual([]);
+    expect(result.facts).toEqual([expect.objectContaining({ kind: 'cla-episode', childId: 'L1', startDate: '2025-01-06', legalStatus: 'C2' })]);
+  });
+
+  it('reads SSDA903 tables saved as worksheets of a workbook', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Episodes 2025');
+    sheet.addRow(EPISODES.split(','));
+    sheet.addRow(['C1', new Date(Date.UTC(2025, 0, 6)), 'S', 'C2', 'N1', 'U1', 'PR1', null, null]);
+    const result = await parseExtractFiles([{ fileName: '903.xlsx', bytes: new Uint8Array(await workbook.xlsx.writeBuffer()) }]);
+    expect(result.format).toBe('ssda903');
+    expect(result.facts).toEqual([expect.objectContaining({ kind: 'cla-episode', startDate: '2025-01-06', source: { format: 'ssda903', file: '903.xlsx', sheet: 'Episodes 2025', row: 2 } })]);
+  });
+});
+
 describe('merging several files', () => {
   it('keeps each child once, and a fact restated by a later file from that file', async () => {
     const result = await parseExtractFiles([
