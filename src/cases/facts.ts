@@ -73,7 +73,10 @@ export type CaseFactKind = CaseFact['kind'];
 
 /** What one import produced: children, facts and every problem found, located exactly. */
 export interface ParsedExtract {
-  /** For several files merged, the format of the first one; `formats` lists every format read. */
+  /**
+   * For several files merged, the format of the first one; `formats` lists every format read.
+   * When no file could be read at all, `formats` is empty and `format` is 'manual'.
+   */
   format: FactSource['format'];
   formats?: FactSource['format'][];
   children: Child[];
