@@ -57,6 +57,16 @@ export const CAPABILITIES = {
   'slt.view': ['qa-officer', 'senior-leader'],
   /** Disputes about moderated grades: each person sees only the disputes on audits they may see. */
   'disputes.view': STAFF,
+  /** Actions: each person sees their own, their teams' and those they line-manage (scope in the service). */
+  'actions.view': STAFF,
+  /** Set an action for someone: auditors, managers, moderators and the QA team. */
+  'actions.create': ['practice-manager', 'group-manager', 'moderator', 'qa-officer'],
+  /** The default deadlines per audit tool, the reminder and the escalation schedule. */
+  'actions.configure': ['qa-officer', 'admin'],
+  /** The council's local closure days in the working-day calendar. */
+  'calendar.manage': ['admin'],
+  /** Background jobs: their runs, failures and undelivered e-mail. */
+  'jobs.view': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
