@@ -30,6 +30,26 @@ describe('synthetic council command line', () => {
     expect(() => parseCli(['--children', '5', '--as-of', '2026-03-31', '--out', 'x', '--colour'])).toThrow();
   });
 
+  it('writes byte-identical files for the same seed, and different ones for another seed', async () => {
+    const run = async (seed: string) => {
+      const out = await mkdtemp(join(tmpdir(), 'synthetic-council-'));
+      dirs.push(out);
+      await runCli(parseCli(['--children', '300', '--seed', seed, '--as-of', '2025-12-31', '--out', out, '--messy']), () => undefined);
+      const files = new Map<string, Buffer>();
+      for (const entry of await readdir(out, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) files.set(join(entry.parentPath, entry.name).slice(out.length), await readFile(join(entry.parentPath, entry.name)));
+      }
+      return files;
+    };
+    const first = await run('4');
+    const second = await run('4');
+    const other = await run('5');
+    expect([...second.keys()].sort()).toEqual([...first.keys()].sort());
+    expect(first.size).toBeGreaterThan(30);
+    for (const [name, bytes] of first) expect(second.get(name)?.equals(bytes), name).toBe(true);
+    expect(other.get('/ssd/ssd_contacts.csv')?.equals(first.get('/ssd/ssd_contacts.csv') ?? Buffer.alloc(0))).toBe(false);
+  });
+
   it('writes every format, and lists the injected errors in faults.csv', async () => {
     const out = await mkdtemp(join(tmpdir(), 'synthetic-council-'));
     dirs.push(out);

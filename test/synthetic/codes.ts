@@ -284,28 +284,6 @@ export const WORKER_CHANGE_REASONS: readonly Coded[] = [
   { code: 'OTHERS', label: '', weight: 0.05 },
 ];
 
-export const CLOSURE_REASONS: readonly Coded[] = [
-  { code: 'RC1', label: 'Adopted', weight: 0 },
-  { code: 'RC2', label: 'Died', weight: 0 },
-  { code: 'RC3', label: 'Child arrangements order', weight: 0 },
-  { code: 'RC4', label: 'Special guardianship order', weight: 0 },
-  { code: 'RC5', label: 'Transferred to another LA', weight: 0 },
-  { code: 'RC6', label: 'Transferred to adult social care', weight: 0 },
-  { code: 'RC7', label: 'Services ceased, no longer in need', weight: 0 },
-  { code: 'RC8', label: 'Closed after assessment, no further action', weight: 0 },
-  { code: 'RC9', label: 'Closed after assessment, referred to early help', weight: 0 },
-];
-
-export const PERMANENCE_PLANS: readonly string[] = [
-  'Return to family',
-  'Adoption',
-  'Long-term fostering',
-  'Special guardianship',
-  'Child arrangements order',
-  'Residential care',
-  'Supported living',
-];
-
 export const EARLY_HELP_REASONS: readonly string[] = [
   'Parenting support',
   'School attendance',

@@ -6,8 +6,6 @@
  */
 
 const MS_PER_DAY = 86_400_000;
-/** Excel's day 0 is 1899-12-30 (it counts the non-existent 29 February 1900). */
-const EXCEL_EPOCH_OFFSET = 25_569;
 
 export function dayFromIso(iso: string): number {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
@@ -78,13 +76,6 @@ export function addWorkingDays(anchor: number, n: number): number {
   return day;
 }
 
-/** Weekdays in (from, to]: how many working days after `from` the day `to` falls. */
-export function workingDaysBetween(from: number, to: number): number {
-  let count = 0;
-  for (let day = from + 1; day <= to; day++) if (!isWeekend(day)) count += 1;
-  return count;
-}
-
 /** Adds calendar months, clamping to the end of a shorter month (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(day: number, months: number): number {
   const date = new Date(day * MS_PER_DAY);
@@ -120,11 +111,3 @@ export function ukDate(iso: string): string {
   return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 }
 
-export function excelSerial(iso: string): number {
-  return dayFromIso(iso) + EXCEL_EPOCH_OFFSET;
-}
-
-/** The ISO day of a JS Date at midnight UTC, for reading back what exceljs returns. */
-export function isoFromUtcDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}

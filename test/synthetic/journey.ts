@@ -59,7 +59,7 @@ export const JOURNEY_RATES = {
   referralToStrategy: 0.12,
   referralToStrategyPolice: 0.2,
   /** Assessments authorised after 45 working days (scaled by the team's drift factor). */
-  assessmentLate: 0.12,
+  assessmentLate: 0.11,
   icpcLate: 0.14,
   icpcToPlan: 0.87,
   rcpcLate: 0.1,
@@ -332,7 +332,7 @@ class Journey implements ChildContext {
   private nextContact(closed: number): number | undefined {
     if (!this.rng.chance(CONCERN[this.concern].recontact)) return undefined;
     // Two kinds of return: soon (the same worries resurface) or much later.
-    const gap = this.rng.chance(0.5) ? 7 + this.rng.exponential(90) : 60 + this.rng.exponential(420);
+    const gap = this.rng.chance(0.42) ? 7 + this.rng.exponential(90) : 60 + this.rng.exponential(420);
     return closed + Math.round(gap);
   }
 
@@ -586,7 +586,7 @@ class Journey implements ChildContext {
     referral.cpPlans.push(plan);
 
     // Reviews: the first within three months of the ICPC, then six-monthly; each may end the plan.
-    const endChance = [0.3, 0.55, 0.6, 0.6, 0.75, 0.85];
+    const endChance = [0.3, 0.5, 0.55, 0.45, 0.7, 0.85];
     let last = start;
     let end: number | undefined;
     let endedEarly = false;

@@ -55,10 +55,6 @@ export function countEvents(council: Council): Record<string, number> {
   return counts;
 }
 
-export function totalEvents(council: Council): number {
-  return Object.values(countEvents(council)).reduce((a, b) => a + b, 0);
-}
-
 /**
  * The headline volumes and timeliness shares of the window, to compare a generated council with
  * the ratios the generator aims at (README.md). "Per year" figures divide window counts by years.
