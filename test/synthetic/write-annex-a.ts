@@ -77,6 +77,23 @@ const YES_NO: readonly Coded[] = [
 ];
 const OTHER_COUNCILS = ['Westmere', 'Eastbury', 'Southholm', 'Kingsfold'];
 
+/**
+ * Dates that describe a case rather than date one of its events. An importer may leave them
+ * unread, so injected errors are kept out of them: each injected error must be one any importer
+ * reports.
+ */
+const DESCRIPTIVE_DATES: ReadonlySet<string> = new Set([
+  'Start date of current legal status',
+  'Date of Last IRO Visit / Contact to the Child',
+  'Date of Last Dental Check',
+  'Start Date of Most Recent Placement',
+  'Date the Child Entered Care',
+  'Date of Placement Order',
+  'Date of Matching Child and Prospective Adopters',
+  'Date of Decision that Child Should No Longer be Placed for Adoption',
+  'Date the child was placed for fostering in FFA or concurrent planning placement',
+]);
+
 const date = (iso: string | undefined): DateValue | undefined => (iso === undefined ? undefined : { date: iso });
 const option = (list: readonly Coded[], code: string, form: 'label' | 'code-label' | 'code'): CodeValue => {
   const text = annexOption(list, code, form);
@@ -125,11 +142,12 @@ export async function writeAnnexA(council: Council, asOf: string = council.asOf,
         }
         return messy && mess.chance(0.35) ? v.bare : v.text;
       });
-      const change = faults.decide(
+      // List 11 describes adopters, not children; errors are injected only where children are.
+      const change = name === 'List 11' ? undefined : faults.decide(
         values.map((v, c) => ({
           value: v === undefined ? undefined : typeof v === 'object' ? ('date' in v ? v.date : v.text) : v,
           mandatory: c === 0,
-          date: typeof v === 'object' && 'date' in v,
+          date: typeof v === 'object' && 'date' in v && !DESCRIPTIVE_DATES.has(headers[c] ?? ''),
         })),
         'uk',
       );

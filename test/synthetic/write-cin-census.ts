@@ -29,7 +29,8 @@ const DATE_ELEMENTS = new Set([
   'CPPreviewDate',
 ]);
 
-const MANDATORY_ELEMENTS = new Set(['LAchildID', 'CINreferralDate', 'ReferralSource', 'Sex', 'Ethnicity', 'CPPstartDate', 'AssessmentActualStartDate']);
+/** Elements without which a record cannot be used; injected "missing value" errors go only here. */
+const MANDATORY_ELEMENTS = new Set(['LAchildID', 'CINreferralDate', 'AssessmentActualStartDate', 'S47ActualStartDate', 'CPPstartDate']);
 
 /** A child's XML as a list of lines, so a fault can be injected into one element before writing. */
 type Line = { indent: number; open: string } | { indent: number; close: string } | { indent: number; tag: string; value: string };

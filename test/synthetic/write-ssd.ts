@@ -21,6 +21,12 @@ interface TableSpec {
   dates: readonly string[];
 }
 
+/**
+ * `mandatory` lists the fields whose absence makes a row unusable (the child and the date that
+ * carries the event); `dates` the dates an importer reads. Injected errors are confined to these,
+ * so each one is an error any importer must report. Ids with a second link to the child, and a
+ * review's held date (blank while the review is still to come), are not mandatory.
+ */
 const T = (name: string, fields: string, mandatory: string, dates: string): TableSpec => ({
   name,
   fields: fields.split(' '),
@@ -46,104 +52,104 @@ export const SSD_TABLES = {
   involvements: T(
     'ssd_involvements',
     'invo_involvements_id invo_professional_id invo_professional_role_id invo_professional_team invo_person_id invo_involvement_start_date invo_involvement_end_date invo_worker_change_reason invo_referral_id',
-    'invo_professional_id invo_person_id invo_involvement_start_date',
+    'invo_person_id invo_involvement_start_date',
     'invo_involvement_start_date invo_involvement_end_date',
   ),
   contacts: T(
     'ssd_contacts',
     'cont_contact_id cont_person_id cont_contact_date cont_contact_source_code cont_contact_source_desc cont_contact_outcome_json',
-    'cont_contact_id cont_person_id cont_contact_date',
+    'cont_person_id cont_contact_date',
     'cont_contact_date',
   ),
   earlyHelp: T(
     'ssd_early_help_episodes',
     'earl_episode_id earl_person_id earl_episode_start_date earl_episode_end_date earl_episode_reason earl_episode_end_reason earl_episode_organisation earl_episode_worker_id',
-    'earl_episode_id earl_person_id earl_episode_start_date',
+    'earl_person_id earl_episode_start_date',
     'earl_episode_start_date earl_episode_end_date',
   ),
   cinEpisodes: T(
     'ssd_cin_episodes',
     'cine_referral_id cine_person_id cine_referral_date cine_cin_primary_need_code cine_referral_source_code cine_referral_source_desc cine_referral_outcome_json cine_referral_nfa cine_close_reason cine_close_date cine_referral_team cine_referral_worker_id',
-    'cine_referral_id cine_person_id cine_referral_date',
+    'cine_person_id cine_referral_date',
     'cine_referral_date cine_close_date',
   ),
   assessments: T(
     'ssd_cin_assessments',
     'cina_assessment_id cina_person_id cina_referral_id cina_assessment_start_date cina_assessment_child_seen cina_assessment_auth_date cina_assessment_outcome_json cina_assessment_outcome_nfa cina_assessment_team cina_assessment_worker_id',
-    'cina_assessment_id cina_person_id cina_assessment_start_date',
+    'cina_person_id cina_assessment_start_date',
     'cina_assessment_start_date cina_assessment_auth_date',
   ),
   factors: T('ssd_assessment_factors', 'cinf_table_id cinf_assessment_id cinf_assessment_factors_json', 'cinf_assessment_id', ''),
   cinPlans: T(
     'ssd_cin_plans',
     'cinp_cin_plan_id cinp_referral_id cinp_person_id cinp_cin_plan_start_date cinp_cin_plan_end_date cinp_cin_plan_team cinp_cin_plan_worker_id',
-    'cinp_cin_plan_id cinp_person_id cinp_cin_plan_start_date',
+    'cinp_person_id cinp_cin_plan_start_date',
     'cinp_cin_plan_start_date cinp_cin_plan_end_date',
   ),
   cinVisits: T(
     'ssd_cin_visits',
     'cinv_cin_visit_id cinv_person_id cinv_cin_visit_date cinv_cin_visit_seen cinv_cin_visit_seen_alone cinv_cin_visit_bedroom',
-    'cinv_cin_visit_id cinv_person_id cinv_cin_visit_date',
+    'cinv_person_id cinv_cin_visit_date',
     'cinv_cin_visit_date',
   ),
   s47: T(
     'ssd_s47_enquiry',
     's47e_s47_enquiry_id s47e_referral_id s47e_person_id s47e_s47_start_date s47e_s47_end_date s47e_s47_nfa s47e_s47_outcome_json s47e_s47_completed_by_team s47e_s47_completed_by_worker_id',
-    's47e_s47_enquiry_id s47e_person_id s47e_s47_start_date',
+    's47e_person_id s47e_s47_start_date',
     's47e_s47_start_date s47e_s47_end_date',
   ),
   icpc: T(
     'ssd_initial_cp_conference',
     'icpc_icpc_id icpc_icpc_meeting_id icpc_s47_enquiry_id icpc_person_id icpc_cp_plan_id icpc_referral_id icpc_icpc_transfer_in icpc_icpc_target_date icpc_icpc_date icpc_icpc_outcome_cp_flag icpc_icpc_outcome_json icpc_icpc_team icpc_icpc_worker_id',
-    'icpc_icpc_id icpc_person_id',
+    'icpc_person_id',
     'icpc_icpc_target_date icpc_icpc_date',
   ),
   cpPlans: T(
     'ssd_cp_plans',
     'cppl_cp_plan_id cppl_referral_id cppl_icpc_id cppl_person_id cppl_cp_plan_start_date cppl_cp_plan_end_date cppl_cp_plan_ola cppl_cp_plan_initial_category cppl_cp_plan_latest_category',
-    'cppl_cp_plan_id cppl_person_id cppl_cp_plan_start_date',
+    'cppl_person_id cppl_cp_plan_start_date',
     'cppl_cp_plan_start_date cppl_cp_plan_end_date',
   ),
   cpVisits: T(
     'ssd_cp_visits',
     'cppv_cp_visit_id cppv_person_id cppv_cp_plan_id cppv_cp_visit_date cppv_cp_visit_seen cppv_cp_visit_seen_alone cppv_cp_visit_bedroom',
-    'cppv_cp_visit_id cppv_person_id cppv_cp_visit_date',
+    'cppv_person_id cppv_cp_visit_date',
     'cppv_cp_visit_date',
   ),
   cpReviews: T(
     'ssd_cp_reviews',
     'cppr_cp_review_id cppr_person_id cppr_cp_plan_id cppr_cp_review_due cppr_cp_review_date cppr_cp_review_meeting_id cppr_cp_review_outcome_continue_cp cppr_cp_review_quorate cppr_cp_review_participation',
-    'cppr_cp_review_id cppr_person_id cppr_cp_review_date',
+    'cppr_person_id',
     'cppr_cp_review_due cppr_cp_review_date',
   ),
   claEpisodes: T(
     'ssd_cla_episodes',
     'clae_cla_episode_id clae_person_id clae_cla_placement_id clae_cla_episode_start_date clae_cla_episode_start_reason clae_cla_primary_need_code clae_cla_episode_ceased_date clae_cla_episode_ceased_reason clae_cla_id clae_referral_id clae_cla_last_iro_contact_date clae_entered_care_date',
-    'clae_cla_episode_id clae_person_id clae_cla_episode_start_date',
-    'clae_cla_episode_start_date clae_cla_episode_ceased_date clae_cla_last_iro_contact_date clae_entered_care_date',
+    'clae_person_id clae_cla_episode_start_date',
+    'clae_cla_episode_start_date clae_cla_episode_ceased_date',
   ),
   placements: T(
     'ssd_cla_placement',
     'clap_cla_placement_id clap_cla_id clap_person_id clap_cla_placement_start_date clap_cla_placement_type clap_cla_placement_urn clap_cla_placement_distance clap_cla_placement_provider clap_cla_placement_postcode clap_cla_placement_end_date clap_cla_placement_change_reason',
-    'clap_cla_placement_id clap_cla_placement_start_date',
+    'clap_cla_placement_start_date',
     'clap_cla_placement_start_date clap_cla_placement_end_date',
   ),
   claReviews: T(
     'ssd_cla_reviews',
     'clar_cla_review_id clar_cla_id clar_cla_person_id clar_cla_review_due_date clar_cla_review_date clar_cla_review_cancelled clar_cla_review_participation',
-    'clar_cla_review_id clar_cla_id clar_cla_review_date',
+    '',
     'clar_cla_review_due_date clar_cla_review_date',
   ),
   claVisits: T(
     'ssd_cla_visits',
     'clav_cla_visit_id clav_cla_id clav_person_id clav_cla_visit_date clav_cla_visit_seen clav_cla_visit_seen_alone',
-    'clav_cla_visit_id clav_person_id clav_cla_visit_date',
+    'clav_cla_visit_date',
     'clav_cla_visit_date',
   ),
   health: T(
     'ssd_cla_health',
     'clah_health_check_id clah_person_id clah_health_check_type clah_health_check_date clah_health_check_status',
-    'clah_health_check_id clah_person_id clah_health_check_date',
+    'clah_person_id clah_health_check_date',
     'clah_health_check_date',
   ),
   careLeavers: T(
@@ -170,6 +176,7 @@ type TableKey = keyof typeof SSD_TABLES;
 type Row = Record<string, Cell>;
 
 const yn = (b: boolean): string => (b ? 'Y' : 'N');
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 class Table {
   readonly spec: TableSpec;
@@ -187,9 +194,8 @@ class Table {
   add(row: Row): void {
     const values = this.spec.fields.map((f) => {
       const v = row[f];
-      return this.sqlDates && typeof v === 'string' && this.spec.dates.includes(f) && /^\d{4}-\d{2}-\d{2}$/.test(v)
-        ? `${v} 00:00:00.000`
-        : v;
+      // Only date columns hold bare ISO dates, so every one of them gets the datetime form.
+      return this.sqlDates && typeof v === 'string' && ISO_DATE.test(v) ? `${v} 00:00:00.000` : v;
     });
     this.faults.maybeBreak(`${this.spec.name}.csv`, this.csv.nextRowNumber, this.spec.fields, values, {
       ...this.spec,

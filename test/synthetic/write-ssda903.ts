@@ -44,19 +44,23 @@ export const SSDA903_COLUMNS = {
 
 type FileKey = keyof typeof SSDA903_COLUMNS;
 
-/** Columns a validator requires, and the date columns, per file (for injected errors). */
+/**
+ * Per file, the values without which a row cannot be used (the child and the date that carries the
+ * event) and the date columns. Injected errors are confined to these, so each one is an error any
+ * importer must report; codes a lenient importer may do without (LS, PLACE …) are left alone.
+ */
 const RULES: Record<FileKey, { mandatory: string[]; dates: string[] }> = {
-  header: { mandatory: ['CHILD', 'SEX', 'DOB', 'ETHNIC'], dates: ['DOB', 'MC_DOB'] },
-  episodes: { mandatory: ['CHILD', 'DECOM', 'RNE', 'LS', 'CIN', 'PLACE'], dates: ['DECOM', 'DEC'] },
-  reviews: { mandatory: ['CHILD', 'DOB', 'REVIEW', 'REVIEW_CODE'], dates: ['DOB', 'REVIEW'] },
-  uasc: { mandatory: ['CHILD', 'SEX', 'DOB'], dates: ['DOB', 'DUC'] },
-  oc2: { mandatory: ['CHILD', 'DOB'], dates: ['DOB'] },
-  oc3: { mandatory: ['CHILD', 'DOB', 'IN_TOUCH', 'ACTIV', 'ACCOM'], dates: ['DOB'] },
-  ad1: { mandatory: ['CHILD', 'DOB', 'DATE_INT', 'DATE_MATCH'], dates: ['DOB', 'DATE_INT', 'DATE_MATCH'] },
-  placed_for_adoption: { mandatory: ['CHILD', 'DOB', 'DATE_PLACED'], dates: ['DOB', 'DATE_PLACED', 'DATE_PLACED_CEASED'] },
-  previous_permanence: { mandatory: ['CHILD', 'DOB', 'PREV_PERM'], dates: ['DOB', 'DATE_PERM'] },
-  missing: { mandatory: ['CHILD', 'DOB', 'MISSING', 'MIS_START'], dates: ['DOB', 'MIS_START', 'MIS_END'] },
-  sw_episodes: { mandatory: ['CHILD', 'DOB', 'SW_ID', 'SW_DECOM'], dates: ['DOB', 'SW_DECOM', 'SW_DEC'] },
+  header: { mandatory: ['CHILD', 'DOB'], dates: ['DOB', 'MC_DOB'] },
+  episodes: { mandatory: ['CHILD', 'DECOM', 'RNE'], dates: ['DECOM', 'DEC'] },
+  reviews: { mandatory: ['CHILD', 'REVIEW'], dates: ['DOB', 'REVIEW'] },
+  uasc: { mandatory: ['CHILD'], dates: ['DOB', 'DUC'] },
+  oc2: { mandatory: ['CHILD'], dates: ['DOB'] },
+  oc3: { mandatory: ['CHILD'], dates: ['DOB'] },
+  ad1: { mandatory: ['CHILD'], dates: ['DOB', 'DATE_INT', 'DATE_MATCH'] },
+  placed_for_adoption: { mandatory: ['CHILD', 'DATE_PLACED'], dates: ['DOB', 'DATE_PLACED', 'DATE_PLACED_CEASED'] },
+  previous_permanence: { mandatory: ['CHILD'], dates: ['DOB', 'DATE_PERM'] },
+  missing: { mandatory: ['CHILD', 'MIS_START'], dates: ['DOB', 'MIS_START', 'MIS_END'] },
+  sw_episodes: { mandatory: ['CHILD', 'SW_DECOM'], dates: ['DOB', 'SW_DECOM', 'SW_DEC'] },
 };
 
 const EXTRA_COLUMNS = ['LA', 'YEAR'];
