@@ -26,7 +26,7 @@ const PG_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIM
 function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error as { code?: string; cause?: unknown; message?: string } | undefined; e; e = e.cause as typeof e) {
     if (e.code && PG_UNAVAILABLE.has(e.code)) return true;
-    if (e.message && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed/i.test(e.message)) return true;
+    if (e.message && /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|not currently accepting connections|terminating connection due to administrator command|the database system is (starting up|shutting down)/i.test(e.message)) return true;
   }
   return false;
 }

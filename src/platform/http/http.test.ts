@@ -1,6 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import pg from 'pg';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+
+/**
+ * A database outage: the embedded database is closed; a PostgreSQL database stops accepting
+ * connections and its open ones are cut, as when the server goes down.
+ */
+async function stopDatabase(t: TestApp): Promise<void> {
+  if (!t.database.url) return t.database.close();
+  const name = new URL(t.database.url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  } finally {
+    await admin.end();
+  }
+}
 
 describe('web platform', () => {
   let t: TestApp;
@@ -94,13 +112,14 @@ describe('web platform', () => {
   });
 
   it('answers 503 and keeps no half-written data when the database is unreachable', async () => {
-    const broken = await createTestApp();
+    const broken = await createTestApp({ demo: 'council' });
     const admin = await broken.signInAs('admin');
-    await broken.database.close();
+    await stopDatabase(broken);
     const response = await admin.get('/admin/users');
     expect(response.status).toBe(503);
     expect(response.text).toContain('Nothing you sent has been saved');
     expect(response.text).not.toMatch(/select|insert|\.ts:\d+/i);
     expect((await request(broken.app).get('/health')).status).toBe(503);
+    await broken.close();
   });
 });
