@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { EmailSettings } from './platform/notify/email/transport.ts';
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -20,6 +21,21 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   TRUST_PROXY: booleanFlag.default(false),
+  PUBLIC_URL: z.string().url().optional(),
+  EMAIL_TRANSPORT: z.enum(['file', 'smtp', 'notify']).default('file'),
+  EMAIL_DIR: z.string().min(1).optional(),
+  EMAIL_FROM: z.string().min(3).default('Sightline <sightline@localhost>'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  NOTIFY_API_KEY: z.string().min(74, 'NOTIFY_API_KEY must be a GOV.UK Notify API key').optional(),
+  NOTIFY_TEMPLATE_ID: z.uuid({ message: 'NOTIFY_TEMPLATE_ID must be the template\'s id (a UUID)' }).optional(),
+  JOBS_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+}).superRefine((e, ctx) => {
+  if (e.EMAIL_TRANSPORT === 'smtp' && !e.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'SMTP_URL is required when EMAIL_TRANSPORT is smtp' });
+  if (e.EMAIL_TRANSPORT === 'notify' && !e.NOTIFY_API_KEY) ctx.addIssue({ code: 'custom', path: ['NOTIFY_API_KEY'], message: 'NOTIFY_API_KEY is required when EMAIL_TRANSPORT is notify' });
+  if (e.EMAIL_TRANSPORT === 'notify' && !e.NOTIFY_TEMPLATE_ID) ctx.addIssue({ code: 'custom', path: ['NOTIFY_TEMPLATE_ID'], message: 'NOTIFY_TEMPLATE_ID is required when EMAIL_TRANSPORT is notify' });
 });
 
 export interface Config {
@@ -36,6 +52,12 @@ export interface Config {
   /** Development shows error details; production and test never do. */
   development: boolean;
   trustProxy: boolean;
+  /** Sightline's address as people reach it: the links in e-mails. */
+  publicUrl: string;
+  /** How e-mail leaves: a folder of .eml files (the default), SMTP, or GOV.UK Notify. */
+  email: EmailSettings;
+  /** Minutes between runs of the background jobs (reminders, escalations, e-mail); 0: none. */
+  jobsIntervalMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,5 +81,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     development: e.NODE_ENV === 'development',
     trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    email: emailSettings(e),
+    jobsIntervalMinutes: e.JOBS_INTERVAL_MINUTES,
   };
+}
+
+function emailSettings(e: z.infer<typeof EnvSchema>): EmailSettings {
+  switch (e.EMAIL_TRANSPORT) {
+    case 'smtp':
+      return { transport: 'smtp', url: e.SMTP_URL!, from: e.EMAIL_FROM };
+    case 'notify':
+      return { transport: 'notify', apiKey: e.NOTIFY_API_KEY!, templateId: e.NOTIFY_TEMPLATE_ID! };
+    case 'file':
+      return { transport: 'file', dir: path.resolve(e.EMAIL_DIR ?? path.join(e.SIGHTLINE_DATA_DIR, 'outbox')) };
+  }
 }

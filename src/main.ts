@@ -24,6 +24,8 @@ Commands:
                       (Northbridge) first if the database is empty.
   demo                Load the demo council into an empty database.
   migrate             Apply database migrations, then exit.
+  jobs run-once       Run the background jobs (action reminders and escalations, e-mail
+                      delivery) once, then exit.
   compliance FILE_OR_DIR... --as-of YYYY-MM-DD [--format json|csv|table]
                       Compute timeliness compliance from case-data extracts (Annex A,
                       SSDA903, CIN census, SSD), with no database or server.
@@ -32,7 +34,9 @@ Options:
   -h, --help          Show this help.
 
 Configuration is by environment variable: PORT, HOST, DATABASE_URL, SIGHTLINE_DATA_DIR,
-DEMO_PASSWORD, SESSION_SECRET, COOKIE_SECURE, LOG_LEVEL, NODE_ENV, TRUST_PROXY (see README).
+DEMO_PASSWORD, SESSION_SECRET, COOKIE_SECURE, LOG_LEVEL, NODE_ENV, TRUST_PROXY, PUBLIC_URL,
+EMAIL_TRANSPORT, EMAIL_DIR, EMAIL_FROM, SMTP_URL, NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID,
+JOBS_INTERVAL_MINUTES (see README).
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -49,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
         return await demo(rest);
       case 'migrate':
         return await migrateOnly(rest);
+      case 'jobs':
+        return await jobsRunOnce(rest);
       case 'compliance': {
         const { runComplianceCommand } = await import('./timeliness/compliance-command.ts');
         return await runComplianceCommand(rest, { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) });
@@ -107,6 +113,20 @@ async function demo(args: string[]): Promise<number> {
     }
     await loadDemo(database, config);
     return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function jobsRunOnce(args: string[]): Promise<number> {
+  if (args[0] !== 'run-once') throw new UsageError(`Usage: sightline jobs run-once\n\n${HELP}`);
+  const config = loadConfig();
+  const database = await open(config);
+  try {
+    const { runBackgroundJobsOnce } = await import('./platform/jobs/background.ts');
+    const results = await runBackgroundJobsOnce(database.db, config, createLogger(config.logLevel));
+    for (const r of results) console.log(`${r.job}: ${r.status} after ${r.attempts} attempt(s)${r.summary ? ` ${JSON.stringify(r.summary)}` : ''}`);
+    return results.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
     await database.close();
   }
@@ -174,6 +194,9 @@ async function serve(args: string[]): Promise<number> {
       ` — started in ${Math.round(performance.now() - started)} ms. Press Ctrl+C to stop.`,
   );
 
+  const { startBackgroundJobs } = await import('./platform/jobs/background.ts');
+  const jobs = config.jobsIntervalMinutes > 0 ? startBackgroundJobs(database.db, config, logger) : undefined;
+
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       console.log(`\n${signal} received: stopping.`);
@@ -183,6 +206,7 @@ async function serve(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  await jobs?.stop();
   // Closing the embedded database checkpoints it and releases the data-folder lock.
   await database.close();
   return 0;
