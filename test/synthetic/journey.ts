@@ -6,6 +6,7 @@ import {
   EARLY_HELP_REASONS,
   ETHNICITIES,
   PRIMARY_NEEDS,
+  SEXES,
   SOURCES,
   UASC_ETHNICITIES,
   WORKER_CHANGE_REASONS,
@@ -202,8 +203,8 @@ class Journey implements ChildContext {
 
     const id = `${CHILD_ID_PREFIX}${String(index + 1).padStart(6, '0')}`;
     const bornByAsOf = birth <= settings.asOf;
-    const sexAtBirth = this.kind === 'uasc' ? (rng.chance(0.9) ? 'M' : 'F') : rng.weighted([['M', 0.52], ['F', 0.475], ['U', 0.005]] as const);
-    const sex = bornByAsOf ? sexAtBirth : 'U';
+    const sexAtBirth = this.kind === 'uasc' ? (rng.chance(0.9) ? 'M' : 'F') : rng.weighted(weightsOf(SEXES));
+    const sex = bornByAsOf ? (sexAtBirth as ChildRecord['sex']) : 'U';
     const disabled = this.kind !== 'uasc' && rng.chance(0.07);
     this.child = {
       id,
