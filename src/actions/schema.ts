@@ -17,6 +17,8 @@ export const actions = pgTable(
     organisationId: uuid('organisation_id').notNull().references(() => organisations.id),
     childId: uuid('child_id').references(() => children.id),
     auditId: uuid('audit_id').references(() => audits.id),
+    /** The audit tool the action came from (the audit's, or given when there is no audit). */
+    toolId: text('tool_id'),
     what: text('what').notNull(),
     ownerId: uuid('owner_id').notNull().references(() => users.id),
     dueDate: date('due_date', { mode: 'string' }).notNull(),
@@ -48,9 +50,11 @@ export const actionEvents = pgTable(
     actionId: uuid('action_id').notNull().references(() => actions.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     actorId: uuid('actor_id').references(() => users.id),
-    /** created, done, signed-off, reopened, cancelled, due-date-changed, reminded, escalated. */
+    /** created, done, signed-off, reopened, cancelled, changed, due-date-changed, reminded, escalated. */
     kind: text('kind').notNull(),
     detail: jsonb('detail'),
+    /** The order events were written: several can share one instant (one transaction, one clock). */
+    seq: integer('seq').generatedAlwaysAsIdentity(),
   },
   (t) => [index('action_events_action').on(t.actionId, t.at)],
 );

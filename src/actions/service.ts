@@ -167,7 +167,7 @@ export async function createAction(db: Db, actor: Actor, input: NewAction, now: 
 
     const [row] = await tx
       .insert(actions)
-      .values({ organisationId: actor.organisationId, childId, auditId: audit?.id ?? null, what, ownerId: ownerRow.id, dueDate, priority, createdBy: actor.userId, createdAt: now, updatedAt: now })
+      .values({ organisationId: actor.organisationId, childId, auditId: audit?.id ?? null, toolId, what, ownerId: ownerRow.id, dueDate, priority, createdBy: actor.userId, createdAt: now, updatedAt: now })
       .returning({ id: actions.id, number: actions.number });
     const reference = actionReference(row!.number);
     await tx.insert(actionEvents).values({
@@ -225,7 +225,6 @@ export async function loadAction(db: Db, actor: Actor, id: string) {
       createdByName: creator.displayName,
       signedOffByName: signer.displayName,
       childRef: children.childRef,
-      toolId: audits.toolId,
       toolTitle: catalogueEntries.title,
     })
     .from(actions)
@@ -235,8 +234,7 @@ export async function loadAction(db: Db, actor: Actor, id: string) {
     .leftJoin(creator, eq(creator.id, actions.createdBy))
     .leftJoin(signer, eq(signer.id, actions.signedOffBy))
     .leftJoin(children, eq(children.id, actions.childId))
-    .leftJoin(audits, eq(audits.id, actions.auditId))
-    .leftJoin(catalogueEntries, and(eq(catalogueEntries.organisationId, actions.organisationId), eq(catalogueEntries.catalogueId, audits.toolId)))
+    .leftJoin(catalogueEntries, and(eq(catalogueEntries.organisationId, actions.organisationId), eq(catalogueEntries.catalogueId, actions.toolId)))
     .where(and(eq(actions.id, id), await visibleCondition(db, actor)));
   // An action the person may not see does not exist, as far as they can tell.
   if (!row) throw new NotFoundError();
@@ -256,7 +254,7 @@ export async function getActionDetail(db: Db, actor: Actor, id: string, now: Dat
     .from(actionEvents)
     .leftJoin(users, eq(users.id, actionEvents.actorId))
     .where(eq(actionEvents.actionId, id))
-    .orderBy(asc(actionEvents.at), asc(actionEvents.id));
+    .orderBy(asc(actionEvents.seq));
   const today = londonDate(now);
   const calendar = await calendarFor(db, actor.organisationId);
   const { action } = loaded;
@@ -517,7 +515,7 @@ async function listConditions(db: Db, actor: Actor, filter: ActionFilter, today:
   if (filter.ownerId) conditions.push(eq(actions.ownerId, filter.ownerId));
   if (filter.status === 'outstanding') conditions.push(inArray(actions.status, ['open', 'reopened']));
   else if (filter.status) conditions.push(eq(actions.status, filter.status));
-  if (filter.toolId) conditions.push(eq(audits.toolId, filter.toolId));
+  if (filter.toolId) conditions.push(eq(actions.toolId, filter.toolId));
   if (filter.due) {
     conditions.push(inArray(actions.status, ['open', 'reopened']));
     const soon = dueSoonUntil(today, calendar);
@@ -546,7 +544,7 @@ export async function listActions(db: Db, actor: Actor, filter: ActionFilter, no
       ownerName: owner.displayName,
       teamName: ownerTeam.name,
       childRef: children.childRef,
-      toolId: audits.toolId,
+      toolId: actions.toolId,
       toolTitle: catalogueEntries.title,
       escalationLevel: actions.escalationLevel,
     })
@@ -554,8 +552,7 @@ export async function listActions(db: Db, actor: Actor, filter: ActionFilter, no
     .innerJoin(owner, eq(owner.id, actions.ownerId))
     .leftJoin(ownerTeam, eq(ownerTeam.id, owner.teamId))
     .leftJoin(children, eq(children.id, actions.childId))
-    .leftJoin(audits, eq(audits.id, actions.auditId))
-    .leftJoin(catalogueEntries, and(eq(catalogueEntries.organisationId, actions.organisationId), eq(catalogueEntries.catalogueId, audits.toolId)))
+    .leftJoin(catalogueEntries, and(eq(catalogueEntries.organisationId, actions.organisationId), eq(catalogueEntries.catalogueId, actions.toolId)))
     .where(and(...(await listConditions(db, actor, filter, today, calendar))))
     .orderBy(order(SORT_COLUMNS[filter.sort]), asc(actions.dueDate), asc(actions.number))
     .limit(limit);
@@ -578,7 +575,6 @@ export async function filterChoices(db: Db, actor: Actor) {
     .selectDistinct({ id: owner.id, name: owner.displayName })
     .from(actions)
     .innerJoin(owner, eq(owner.id, actions.ownerId))
-    .leftJoin(audits, eq(audits.id, actions.auditId))
     .where(await visibleCondition(db, actor))
     .orderBy(asc(owner.displayName));
   const tools = await db
