@@ -216,6 +216,17 @@ export async function saveChaseSettings(db: Db, actor: Actor, input: ChaseSettin
   if (saved.length === 0) throw new ConflictError('chase settings');
 }
 
+/** People who may be named QA lead: the council's active QA officers. */
+export async function qaLeadChoices(db: Db, actor: Actor) {
+  requireCapability(actor, 'actions.configure');
+  return db
+    .selectDistinct({ id: users.id, name: users.displayName })
+    .from(users)
+    .innerJoin(userRoles, and(eq(userRoles.userId, users.id), eq(userRoles.role, 'qa-officer'), eq(userRoles.active, true)))
+    .where(and(eq(users.organisationId, actor.organisationId), isNull(users.disabledAt)))
+    .orderBy(asc(users.displayName));
+}
+
 /**
  * The people told at the QA lead step: the one the QA team named, or else the senior QA officers
  * (those holding the QA officer role whose own line manager does not), so the step always
