@@ -67,6 +67,16 @@ export const CAPABILITIES = {
   'calendar.manage': ['admin'],
   /** Background jobs: their runs, failures and undelivered e-mail. */
   'jobs.view': ['admin'],
+  /** Dashboards: practice quality, timeliness, actions, voice of the child; over the teams the person's scope covers. */
+  'insights.view': ['practice-manager', 'group-manager', 'qa-officer', 'senior-leader'],
+  /** Calibration (auditor against moderator, self-assessment against audit), inflation flags, dispute outcomes: council-wide. */
+  'insights.calibration': ['moderator', 'qa-officer', 'senior-leader'],
+  /** Draw and run an inspection rehearsal round. */
+  'insights.rehearse': ['qa-officer'],
+  /** The Ofsted evidence by outcome measure and judgement area, and the themes and learning loop. */
+  'insights.evidence': ['group-manager', 'qa-officer', 'senior-leader'],
+  /** The quarterly QA report (HTML, PDF, workbook) for the senior management and leadership teams and the performance board. */
+  'insights.report': ['qa-officer', 'senior-leader'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 
