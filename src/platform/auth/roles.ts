@@ -67,6 +67,8 @@ export const CAPABILITIES = {
   'calendar.manage': ['admin'],
   /** Background jobs: their runs, failures and undelivered e-mail. */
   'jobs.view': ['admin'],
+  /** The insights pages' index and the lists of audits behind their figures: anyone who may see at least one insight page. */
+  'insights.index': ['practice-manager', 'group-manager', 'moderator', 'qa-officer', 'senior-leader'],
   /** Dashboards: practice quality, timeliness, actions, voice of the child; over the teams the person's scope covers. */
   'insights.view': ['practice-manager', 'group-manager', 'qa-officer', 'senior-leader'],
   /** Calibration (auditor against moderator, self-assessment against audit), inflation flags, dispute outcomes: council-wide. */
