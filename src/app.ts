@@ -12,8 +12,10 @@ import { orgModule } from './org/routes.ts';
 import { loadBuiltInCatalogue } from './standards/built-in.ts';
 import { standardsModule } from './standards/routes.ts';
 import { syncBuiltInCatalogue } from './standards/versions/service.ts';
+import { casesModule } from './cases/routes.ts';
+import { timelinessModule } from './timeliness/routes.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, casesModule, timelinessModule];
 
 export interface BuildOptions {
   database: Database;

@@ -1,5 +1,5 @@
 /**
- * The `sightline` command line: serve | demo | migrate | compliance.
+ * The `sightline` command line: serve | demo | migrate | compliance | import.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +29,8 @@ Commands:
   compliance FILE_OR_DIR... --as-of YYYY-MM-DD [--format json|csv|table]
                       Compute timeliness compliance from case-data extracts (Annex A,
                       SSDA903, CIN census, SSD), with no database or server.
+  import FILE_OR_DIR... [--organisation NAME_OR_ID]
+                      Import case-data extracts into the database, with progress.
 
 Options:
   -h, --help          Show this help.
@@ -58,6 +60,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'compliance': {
         const { runComplianceCommand } = await import('./timeliness/compliance-command.ts');
         return await runComplianceCommand(rest, { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) });
+      }
+      case 'import': {
+        const { runImportCommand } = await import('./cases/import-command.ts');
+        const out = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s), interactive: process.stderr.isTTY === true };
+        return await runImportCommand(rest, out, () => open(loadConfig()));
       }
       default:
         process.stderr.write(`Unknown command: ${command}\n\n${HELP}`);

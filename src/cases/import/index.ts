@@ -179,10 +179,20 @@ export interface ExtractFile {
   bytes: Uint8Array;
 }
 
-/** Parses several uploaded files together (an SSD extract's tables, a folder of Annex A CSVs). */
-export async function parseExtractFiles(files: readonly ExtractFile[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<ParsedExtract> {
+/**
+ * Parses several uploaded files together (an SSD extract's tables, a folder of Annex A CSVs).
+ * `onProgress` is awaited after each file is opened, so a caller can report progress elsewhere.
+ */
+export async function parseExtractFiles(
+  files: readonly ExtractFile[],
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+  onProgress?: (progress: { file: string; filesRead: number; filesTotal: number }) => void | Promise<void>,
+): Promise<ParsedExtract> {
   const opened: Opened[] = [];
-  for (const { fileName, bytes } of files) opened.push(await open(displayName(fileName), bytes, limits));
+  for (const [index, { fileName, bytes }] of files.entries()) {
+    opened.push(await open(displayName(fileName), bytes, limits));
+    await onProgress?.({ file: displayName(fileName), filesRead: index + 1, filesTotal: files.length });
+  }
   return assemble(opened, files.map(({ fileName }) => displayName(fileName)));
 }
 
@@ -198,7 +208,7 @@ export interface ReadOptions {
 }
 
 /** Files under `path`: itself, or every file in the folder and its sub-folders (hidden ones and symbolic-link folders skipped). */
-async function filesUnder(path: string): Promise<string[]> {
+export async function filesUnder(path: string): Promise<string[]> {
   const info = await stat(path);
   if (!info.isDirectory()) return [path];
   const entries = await readdir(path, { withFileTypes: true });

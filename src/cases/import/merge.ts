@@ -6,33 +6,38 @@
 import type { CaseFact, Child, FactSource, ImportProblem, ParsedExtract } from '../facts.ts';
 import { mergeChild } from './extract-builder.ts';
 
+/**
+ * What tells two facts of one kind about one child apart: the anchor date (and for an allocation,
+ * the worker and team too). Also the natural key of a stored fact, so a re-import updates it.
+ */
+export function factAnchor(fact: CaseFact): string {
+  switch (fact.kind) {
+    case 'early-help':
+    case 'cin-episode':
+    case 'assessment':
+    case 'cin-plan':
+    case 'cp-plan':
+    case 'cla-episode':
+    case 'placement':
+    case 'missing':
+    case 'deprivation-of-liberty':
+      return fact.startDate;
+    case 'allocation':
+      return `${fact.startDate}\u0000${fact.worker ?? ''}\u0000${fact.team ?? ''}`;
+    case 's47':
+      return fact.strategyDate;
+    case 'placement-count':
+      return fact.asOf;
+    case 'adoption':
+      return fact.decisionDate ?? fact.placedDate ?? fact.orderDate ?? fact.matchedDate ?? fact.placementOrderDate ?? '';
+    default:
+      return fact.date;
+  }
+}
+
 /** What makes two facts "the same event" across files: the child, the kind and its anchor date. */
 function factIdentity(fact: CaseFact): string {
-  const anchor = (() => {
-    switch (fact.kind) {
-      case 'early-help':
-      case 'cin-episode':
-      case 'assessment':
-      case 'cin-plan':
-      case 'cp-plan':
-      case 'cla-episode':
-      case 'placement':
-      case 'missing':
-      case 'deprivation-of-liberty':
-        return fact.startDate;
-      case 'allocation':
-        return `${fact.startDate}\u0000${fact.worker ?? ''}\u0000${fact.team ?? ''}`;
-      case 's47':
-        return fact.strategyDate;
-      case 'placement-count':
-        return fact.asOf;
-      case 'adoption':
-        return fact.decisionDate ?? fact.placedDate ?? fact.orderDate ?? fact.matchedDate ?? fact.placementOrderDate ?? '';
-      default:
-        return fact.date;
-    }
-  })();
-  return `${fact.childId}\u0000${fact.kind}\u0000${anchor}`;
+  return `${fact.childId}\u0000${fact.kind}\u0000${factAnchor(fact)}`;
 }
 
 function where(source: FactSource): Pick<ImportProblem, 'file' | 'sheet' | 'row'> {

@@ -1,0 +1,54 @@
+/**
+ * The deadlines a council's case data is checked against: the national measures, plus every
+ * timescale in the council's current published practice standards that extract data can evidence.
+ * A revised practice standard therefore changes the deadlines at the next recomputation.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../platform/db/client.ts';
+import { catalogueEntries, catalogueVersions } from '../standards/versions/schema.ts';
+import type { PracticeStandards } from '../standards/schema.ts';
+import { nationalMeasures } from './national-measures.ts';
+import { measuresFromTimescales, type PracticeTimescale } from './practice-timescales.ts';
+import type { MeasureDefinition } from './rules.ts';
+
+export async function measuresFor(db: Db, organisationId: string): Promise<MeasureDefinition[]> {
+  const rows = await db
+    .select({ catalogueId: catalogueVersions.catalogueId, content: catalogueVersions.content })
+    .from(catalogueEntries)
+    .innerJoin(
+      catalogueVersions,
+      and(
+        eq(catalogueVersions.organisationId, catalogueEntries.organisationId),
+        eq(catalogueVersions.catalogueId, catalogueEntries.catalogueId),
+        eq(catalogueVersions.version, sql`${catalogueEntries.currentVersion}`),
+      ),
+    )
+    .where(and(eq(catalogueEntries.organisationId, organisationId), eq(catalogueEntries.kind, 'practice-standards'), isNull(catalogueEntries.retiredAt)))
+    .orderBy(catalogueEntries.catalogueId);
+  const timescales: PracticeTimescale[] = [];
+  for (const row of rows) {
+    const file = row.content as PracticeStandards;
+    for (const section of file.sections) {
+      for (const standard of section.standards) {
+        for (const timescale of standard.timescales) timescales.push({ catalogue: row.catalogueId, standard, timescale });
+      }
+    }
+  }
+  const national = new Set(nationalMeasures.map((m) => m.id));
+  // A council's own timescale may not take a national measure's id: the national one is the contract.
+  const local = measuresFromTimescales(timescales).measures.filter((m) => !national.has(m.id));
+  return [...nationalMeasures, ...local];
+}
+
+const NATIONAL_LABELS: Record<string, string> = {
+  'assessment-45wd': 'Assessment authorised within 45 working days',
+  'icpc-15wd': 'ICPC within 15 working days',
+  'cp-visit-10wd': 'Child protection visit within 10 working days',
+  'cla-health-assessment': 'Health assessment up to date',
+  'cla-review': 'Looked-after review on time',
+};
+
+/** A short name for a measure, for tables and the pre-fill lines; the full title is on the indicators page. */
+export function measureLabel(measure: Pick<MeasureDefinition, 'id' | 'title'>): string {
+  return NATIONAL_LABELS[measure.id] ?? measure.title.replace(/\b([a-z]+)-(?=[a-z])/g, '$1 ');
+}
