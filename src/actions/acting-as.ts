@@ -1,9 +1,12 @@
-/** For tests: the Actor a signed-in person would be, read from the database. */
+/**
+ * The Actor a person would be when signed in, read from the database: for the demo loader and
+ * tests, which act as people without a session.
+ */
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../platform/db/client.ts';
-import type { Actor } from '../../platform/auth/actor.ts';
-import { isRole } from '../../platform/auth/roles.ts';
-import { userRoles, users } from '../../org/schema.ts';
+import type { Db } from '../platform/db/client.ts';
+import type { Actor } from '../platform/auth/actor.ts';
+import { isRole } from '../platform/auth/roles.ts';
+import { userRoles, users } from '../org/schema.ts';
 
 export async function actorFor(db: Db, userId: string): Promise<Actor> {
   const [user] = await db.select().from(users).where(eq(users.id, userId));

@@ -12,7 +12,7 @@ import { createEmailTransport, type EmailTransport } from '../platform/notify/em
 import { backgroundJobs } from '../platform/jobs/background.ts';
 import { runJobsOnce } from '../platform/jobs/runner.ts';
 import { notifications } from '../platform/notify/schema.ts';
-import { actorFor } from './testing/actors.ts';
+import { actorFor } from './acting-as.ts';
 import { createAction, markDone } from './service.ts';
 import { actionChases, actionEvents, actions } from './schema.ts';
 

@@ -127,7 +127,7 @@ describe('action pages', () => {
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-disposition']).toBe('attachment; filename="actions-2026-11-25.xlsx"');
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(xlsx.body as Buffer);
+    await workbook.xlsx.load(xlsx.body as ExcelJS.Buffer);
     const sheet = workbook.getWorksheet('Actions')!;
     const cells = sheet.getColumn(2).values.filter((v): v is string => typeof v === 'string');
     expect(cells).toContain(`'=HYPERLINK("http://evil.example","click")`);

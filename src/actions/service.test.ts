@@ -7,7 +7,7 @@ import { addClosure } from '../platform/calendar/closures.ts';
 import { notifications } from '../platform/notify/schema.ts';
 import { emailMessages } from '../platform/notify/email/schema.ts';
 import { children } from '../cases/schema.ts';
-import { actorFor } from './testing/actors.ts';
+import { actorFor } from './acting-as.ts';
 import { ActionProblem, cancel, createAction, editAction, getActionDetail, IllegalMoveError, listActions, markDone, reopen, signOff } from './service.ts';
 import { saveDueRule } from './settings.ts';
 import { actionEvents, actions } from './schema.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { ForbiddenError } from '../auth/actor.ts';
-import { actorFor } from '../../actions/testing/actors.ts';
+import { actorFor } from '../../actions/acting-as.ts';
 import { addClosure, calendarFor, ClosureProblem, removeClosure } from './closures.ts';
 
 describe('local closure days', () => {

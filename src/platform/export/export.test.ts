@@ -52,7 +52,7 @@ describe('exports', () => {
   it('write an Excel workbook whose text cells are text, neutralised', async () => {
     const buffer = await toXlsx('Actions', COLUMNS, [{ what: '@SUM(1,2)', days: 4 }]);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(buffer);
+    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
     const sheet = workbook.getWorksheet('Actions')!;
     expect(sheet.getRow(1).values).toEqual([undefined, 'What', 'Days']);
     expect(sheet.getRow(2).getCell(1).value).toBe("'@SUM(1,2)");
