@@ -5,7 +5,8 @@ import type { Database } from './platform/db/client.ts';
 import { createApp, type AppModule } from './platform/http/app.ts';
 import { buildAssets } from './platform/http/assets.ts';
 import { signingSecret } from './platform/auth/secrets.ts';
-import { authModule } from './platform/auth/routes.ts';
+import { authModule, withIdentity } from './platform/auth/routes.ts';
+import type { IdentitySettings } from './platform/auth/oidc/settings.ts';
 import { homeModule } from './home/routes.ts';
 import { notifyModule } from './platform/notify/routes.ts';
 import { orgModule } from './org/routes.ts';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   cookieSecure: boolean;
   development: boolean;
   trustProxy?: boolean;
+  /** Local accounts and single sign-on; local accounts only when absent. */
+  identity?: IdentitySettings | undefined;
   /** The built-in catalogue's folder (tests point it at broken copies). */
   standardsDir?: string;
   now?: () => Date;
@@ -41,7 +44,7 @@ export async function buildWebApp(options: BuildOptions): Promise<Express> {
     logger: options.logger,
     secret: await signingSecret(options.database.db, options.sessionSecret),
     assets: buildAssets(),
-    modules: MODULES,
+    modules: withIdentity(MODULES, options.identity),
     cookieSecure: options.cookieSecure,
     development: options.development,
     trustProxy: options.trustProxy ?? false,

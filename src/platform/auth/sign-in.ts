@@ -7,9 +7,12 @@ import { verifyPassword } from './passwords.ts';
 import { signInFailures } from './schema.ts';
 import { createSession } from './sessions.ts';
 import { decideThrottle, WINDOW_SECONDS } from './throttle.ts';
+import { createChallenge, requiresSecondFactor } from './totp/service.ts';
 
 export type SignInResult =
-  | { ok: true; token: string; userId: string }
+  | { ok: true; next: 'session'; token: string; userId: string }
+  /** The password was right and the account has an authenticator app: the code comes next. */
+  | { ok: true; next: 'second-factor'; challengeToken: string; userId: string }
   | { ok: false; reason: 'invalid' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
@@ -17,7 +20,7 @@ const key = (value: string) => crypto.createHash('sha256').update(value).digest(
 
 export async function signIn(
   db: Db,
-  input: { email: string; password: string; sourceAddress: string },
+  input: { email: string; password: string; sourceAddress: string; returnTo?: string | undefined },
   now = new Date(),
 ): Promise<SignInResult> {
   const accountKey = key(input.email.trim().toLowerCase());
@@ -46,5 +49,8 @@ export async function signIn(
     return { ok: false, reason: 'invalid' };
   }
   await db.delete(signInFailures).where(and(eq(signInFailures.accountKey, accountKey), eq(signInFailures.sourceKey, sourceKey)));
-  return { ok: true, token: await createSession(db, user.id, now), userId: user.id };
+  if (await requiresSecondFactor(db, user.id)) {
+    return { ok: true, next: 'second-factor', challengeToken: await createChallenge(db, user.id, input.returnTo, now), userId: user.id };
+  }
+  return { ok: true, next: 'session', token: await createSession(db, user.id, now), userId: user.id };
 }

@@ -1,0 +1,208 @@
+/**
+ * Two-factor sign-in for local accounts: setting up an authenticator app, answering the code
+ * after the password, recovery codes, and an administrator's reset.
+ */
+import crypto from 'node:crypto';
+import { and, count, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { users } from '../../../org/schema.ts';
+import { NotFoundError, requireCapability, type Actor } from '../actor.ts';
+import { signInFailures } from '../schema.ts';
+import { createSession, hashToken } from '../sessions.ts';
+import { decideThrottle, WINDOW_SECONDS } from '../throttle.ts';
+import { hashRecoveryCode, looksLikeTotpCode, matchingStep, newRecoveryCodes, newSecret } from './codes.ts';
+import { openSecret, sealSecret } from './sealing.ts';
+import { secondFactorChallenges, totpCredentials, totpRecoveryCodes } from './schema.ts';
+
+/** Long enough to find the phone and type the code; short enough that a stolen one is useless. */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
+export interface TwoFactorStatus {
+  /** Local accounts only: someone who signs in through the council's provider has no password here. */
+  hasPassword: boolean;
+  enrolled: boolean;
+  confirmedAt: Date | null;
+  /** Set-up started and waiting for the first code. */
+  pending: boolean;
+  recoveryCodesLeft: number;
+}
+
+export async function twoFactorStatus(db: Db, userId: string): Promise<TwoFactorStatus> {
+  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  if (!user) throw new NotFoundError();
+  const [credential] = await db.select({ confirmedAt: totpCredentials.confirmedAt }).from(totpCredentials).where(eq(totpCredentials.userId, userId));
+  const [left] = await db
+    .select({ n: count() })
+    .from(totpRecoveryCodes)
+    .where(and(eq(totpRecoveryCodes.userId, userId), isNull(totpRecoveryCodes.usedAt)));
+  return {
+    hasPassword: user.passwordHash !== null,
+    enrolled: Boolean(credential?.confirmedAt),
+    confirmedAt: credential?.confirmedAt ?? null,
+    pending: Boolean(credential && !credential.confirmedAt),
+    recoveryCodesLeft: credential?.confirmedAt ? Number(left?.n ?? 0) : 0,
+  };
+}
+
+export class TwoFactorStateError extends Error {}
+
+/** Starts (or restarts) set-up with a new secret. Refused once a confirmed app is in place. */
+export async function beginSetup(db: Db, actor: Actor, key: Buffer, now = new Date()): Promise<void> {
+  const status = await twoFactorStatus(db, actor.userId);
+  if (!status.hasPassword) throw new TwoFactorStateError('Your council account\'s sign-in handles the second step.');
+  if (status.enrolled) throw new TwoFactorStateError('An authenticator app is already set up.');
+  const secretSealed = sealSecret(key, actor.userId, newSecret());
+  await db
+    .insert(totpCredentials)
+    .values({ userId: actor.userId, secretSealed, createdAt: now })
+    .onConflictDoUpdate({ target: totpCredentials.userId, set: { secretSealed, createdAt: now, lastStep: null }, where: isNull(totpCredentials.confirmedAt) });
+}
+
+/** The secret being set up, to show as a QR code and key; never once it is confirmed. */
+export async function pendingSecret(db: Db, actor: Actor, key: Buffer): Promise<string | undefined> {
+  const [row] = await db
+    .select({ secretSealed: totpCredentials.secretSealed })
+    .from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, actor.userId), isNull(totpCredentials.confirmedAt)));
+  return row ? openSecret(key, actor.userId, row.secretSealed) : undefined;
+}
+
+/**
+ * The first code proves the app holds the secret. Then the credential is confirmed and ten
+ * recovery codes are made: returned here to show once, stored only as hashes.
+ */
+export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: string, now = new Date()): Promise<string[] | undefined> {
+  const secret = await pendingSecret(db, actor, key);
+  if (!secret) throw new TwoFactorStateError('There is no set-up waiting for a code.');
+  const step = matchingStep(secret, code, now);
+  if (step === undefined) return undefined;
+  return db.transaction(async (tx) => {
+    const confirmed = await tx
+      .update(totpCredentials)
+      .set({ confirmedAt: now, lastStep: step })
+      .where(and(eq(totpCredentials.userId, actor.userId), isNull(totpCredentials.confirmedAt)))
+      .returning({ userId: totpCredentials.userId });
+    if (confirmed.length === 0) throw new TwoFactorStateError('There is no set-up waiting for a code.');
+    const codes = newRecoveryCodes();
+    await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, actor.userId));
+    await tx.insert(totpRecoveryCodes).values(codes.map((c) => ({ userId: actor.userId, codeHash: hashRecoveryCode(c), createdAt: now })));
+    return codes;
+  });
+}
+
+/** An administrator removes a user's app and recovery codes (a lost phone): they set it up again. */
+export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Promise<void> {
+  requireCapability(actor, 'org.manage');
+  const [user] = await db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.organisationId, actor.organisationId)));
+  if (!user) throw new NotFoundError();
+  await db.transaction(async (tx) => {
+    await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.userId, userId));
+    await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, userId));
+    await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
+  });
+}
+
+export async function requiresSecondFactor(db: Db, userId: string): Promise<boolean> {
+  const rows = await db
+    .select({ userId: totpCredentials.userId })
+    .from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)));
+  return rows.length > 0;
+}
+
+/** Password accepted: a token for the code step, which is all it opens. */
+export async function createChallenge(db: Db, userId: string, returnTo: string | undefined, now = new Date()): Promise<string> {
+  await db.delete(secondFactorChallenges).where(lt(secondFactorChallenges.createdAt, new Date(now.getTime() - CHALLENGE_TTL_MS)));
+  const token = crypto.randomBytes(32).toString('base64url');
+  await db.insert(secondFactorChallenges).values({ idHash: hashToken(token), userId, returnTo: returnTo ?? null, createdAt: now });
+  return token;
+}
+
+export async function challengeIsLive(db: Db, token: string, now = new Date()): Promise<boolean> {
+  const rows = await db
+    .select({ userId: secondFactorChallenges.userId })
+    .from(secondFactorChallenges)
+    .where(and(eq(secondFactorChallenges.idHash, hashToken(token)), gt(secondFactorChallenges.createdAt, new Date(now.getTime() - CHALLENGE_TTL_MS))));
+  return rows.length > 0;
+}
+
+export type SecondFactorResult =
+  | { ok: true; token: string; userId: string; returnTo: string | undefined; usedRecoveryCode: boolean }
+  | { ok: false; reason: 'expired' | 'invalid' }
+  | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+const key = (value: string) => crypto.createHash('sha256').update(value).digest('hex');
+
+/**
+ * A six-digit code from the app, or a recovery code. Wrong answers count towards the same
+ * throttle as wrong passwords (per account and address, never a lock-out), under a key of their
+ * own so a password typed right does not wipe them.
+ */
+export async function answerChallenge(
+  db: Db,
+  secretKey: Buffer,
+  input: { challengeToken: string; code: string; sourceAddress: string },
+  now = new Date(),
+): Promise<SecondFactorResult> {
+  const idHash = hashToken(input.challengeToken);
+  const [challenge] = await db
+    .select({ userId: secondFactorChallenges.userId, returnTo: secondFactorChallenges.returnTo })
+    .from(secondFactorChallenges)
+    .where(and(eq(secondFactorChallenges.idHash, idHash), gt(secondFactorChallenges.createdAt, new Date(now.getTime() - CHALLENGE_TTL_MS))));
+  if (!challenge) return { ok: false, reason: 'expired' };
+
+  const accountKey = key(`second-factor:${challenge.userId}`);
+  const sourceKey = key(input.sourceAddress);
+  const since = new Date(now.getTime() - WINDOW_SECONDS * 1000);
+  const recent = await db
+    .select({ accountKey: signInFailures.accountKey, at: signInFailures.at })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.sourceKey, sourceKey), gt(signInFailures.at, since)));
+  const decision = decideThrottle(
+    recent.filter((f) => f.accountKey === accountKey).map((f) => f.at.getTime()),
+    recent.map((f) => f.at.getTime()),
+    now.getTime(),
+  );
+  if (!decision.allowed) return { ok: false, reason: 'throttled', retryAfterSeconds: decision.retryAfterSeconds };
+
+  const usedRecoveryCode = !looksLikeTotpCode(input.code);
+  const accepted = usedRecoveryCode
+    ? await spendRecoveryCode(db, challenge.userId, input.code, now)
+    : await acceptCode(db, secretKey, challenge.userId, input.code, now);
+  if (!accepted) {
+    await db.insert(signInFailures).values({ accountKey, sourceKey, at: now });
+    return { ok: false, reason: 'invalid' };
+  }
+
+  // The challenge is spent whoever gets here first; a second tab with the same cookie gets nothing.
+  const spent = await db.delete(secondFactorChallenges).where(eq(secondFactorChallenges.idHash, idHash)).returning({ userId: secondFactorChallenges.userId });
+  if (spent.length === 0) return { ok: false, reason: 'expired' };
+  await db.delete(signInFailures).where(and(eq(signInFailures.accountKey, accountKey), eq(signInFailures.sourceKey, sourceKey)));
+  return { ok: true, token: await createSession(db, challenge.userId, now), userId: challenge.userId, returnTo: challenge.returnTo ?? undefined, usedRecoveryCode };
+}
+
+/** Accepts a code only for a step later than the last one accepted (the update is the check, so two racing requests cannot both win). */
+async function acceptCode(db: Db, secretKey: Buffer, userId: string, code: string, now: Date): Promise<boolean> {
+  const [credential] = await db
+    .select({ secretSealed: totpCredentials.secretSealed })
+    .from(totpCredentials)
+    .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)));
+  if (!credential) return false;
+  const step = matchingStep(openSecret(secretKey, userId, credential.secretSealed), code, now);
+  if (step === undefined) return false;
+  const updated = await db
+    .update(totpCredentials)
+    .set({ lastStep: step })
+    .where(and(eq(totpCredentials.userId, userId), or(isNull(totpCredentials.lastStep), lt(totpCredentials.lastStep, step))))
+    .returning({ userId: totpCredentials.userId });
+  return updated.length > 0;
+}
+
+async function spendRecoveryCode(db: Db, userId: string, code: string, now: Date): Promise<boolean> {
+  const spent = await db
+    .update(totpRecoveryCodes)
+    .set({ usedAt: now })
+    .where(and(eq(totpRecoveryCodes.userId, userId), eq(totpRecoveryCodes.codeHash, hashRecoveryCode(code)), isNull(totpRecoveryCodes.usedAt)))
+    .returning({ id: totpRecoveryCodes.id });
+  return spent.length > 0;
+}
