@@ -13,10 +13,11 @@ import { orgModule } from './org/routes.ts';
 import { loadBuiltInCatalogue } from './standards/built-in.ts';
 import { standardsModule } from './standards/routes.ts';
 import { syncBuiltInCatalogue } from './standards/versions/service.ts';
+import { auditsModule } from './audits/routes.ts';
 import { casesModule } from './cases/routes.ts';
 import { timelinessModule } from './timeliness/routes.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, casesModule, timelinessModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, casesModule, timelinessModule];
 
 export interface BuildOptions {
   database: Database;

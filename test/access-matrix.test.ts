@@ -4,8 +4,10 @@
  * who may use it.
  */
 import type { Express } from 'express';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../src/platform/auth/roles.ts';
+import { queryRows } from '../src/platform/db/client.ts';
 import { createTestApp, type TestApp, type TestClient } from './support/app.ts';
 
 type Who = Role | 'anonymous';
@@ -19,12 +21,25 @@ const ADMIN_ONLY_PAGE: Expectation = { anonymous: 303, admin: 200, other: 403 };
 /** An empty form to an admin-only action: the administrator gets the form back with errors. */
 const ADMIN_ONLY_FORM: Expectation = { anonymous: 303, admin: 400, other: 403 };
 
+/** The stage 1 fixture audit: everyone who may see it reads it; the rest get 404. */
+const AUDIT_VIEW: Expectation = { anonymous: 303, practitioner: 200, 'practice-manager': 200, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, other: 404 };
+/** Only its auditor (who holds no role account) may do this: those who see the audit get 403. */
+const AUDIT_AUDITOR_ONLY: Expectation = { ...AUDIT_VIEW, practitioner: 403, 'practice-manager': 403, 'group-manager': 403, 'qa-officer': 403, 'senior-leader': 403 };
+/** A practitioner's form, sent empty: the practitioner gets it back with errors. */
+const AUDIT_PRACTITIONER_FORM: Expectation = { ...AUDIT_AUDITOR_ONLY, practitioner: 400 };
+
 const MATRIX: Record<string, Expectation> = {
   'GET /assets/{*file}': { other: 200 },
   'GET /health': { other: 200 },
   'GET /sign-in': { anonymous: 200, other: 303 },
   'POST /sign-in': { other: 400 },
   'POST /sign-out': { other: 303 },
+  // The code step after a password: without a live challenge (or when signed in) it sends people on.
+  'GET /sign-in/two-factor': { other: 303 },
+  'POST /sign-in/two-factor': { other: 303 },
+  // Single sign-on is not configured in this test; src/platform/auth/oidc/oidc.test.ts covers it configured.
+  'GET /sign-in/sso': { other: 404 },
+  'GET /sign-in/sso/callback': { other: 404 },
   'GET /': { anonymous: 303, other: 200 },
   'GET /teams': STAFF_OK,
   // Family support team north: its members, its manager, the lead of its service, and the
@@ -60,6 +75,14 @@ const MATRIX: Record<string, Expectation> = {
   'POST /admin/users/:userId/edit': ADMIN_ONLY_FORM,
   'POST /admin/users/:userId/disable': { anonymous: 303, admin: 303, other: 403 },
   'POST /admin/users/:userId/enable': { anonymous: 303, admin: 303, other: 403 },
+  'GET /admin/users/:userId/two-factor': ADMIN_ONLY_PAGE,
+  'POST /admin/users/:userId/two-factor/reset': { anonymous: 303, admin: 303, other: 403 },
+  // Everyone signed in sets up their own app. In this order: starting set-up makes the set-up page
+  // exist, and an empty code is then a form with errors.
+  'GET /account/two-factor': { anonymous: 303, other: 200 },
+  'POST /account/two-factor/setup': { anonymous: 303, other: 303 },
+  'GET /account/two-factor/setup': { anonymous: 303, other: 200 },
+  'POST /account/two-factor/setup/confirm': { anonymous: 303, other: 400 },
   'GET /notifications': { anonymous: 303, other: 200 },
   // Someone else's (or no) notification is not found, whoever asks.
   'POST /notifications/:notificationId/read': { anonymous: 303, other: 404 },
@@ -78,7 +101,50 @@ const MATRIX: Record<string, Expectation> = {
   'POST /admin/standards/:catalogueId/draft/discard': { anonymous: 303, admin: 404, 'qa-officer': 404, other: 403 },
   'POST /admin/standards/:catalogueId/retire': { anonymous: 303, admin: 303, 'qa-officer': 303, other: 403 },
   'POST /admin/standards/:catalogueId/reinstate': { anonymous: 303, admin: 303, 'qa-officer': 303, other: 403 },
+  // Audits, stage 1. The fixture is NB-A006: Amara Okafor's child (Family support team north),
+  // in progress, audited by Lucy Brennan (no role account), with a safeguarding concern sent to
+  // Tom Hadley (practice manager) and Priya Raman (group manager). Who sees it: the practitioner,
+  // the team's managers, QA officers and senior leaders; the others are told it does not exist.
+  'GET /audits': { anonymous: 303, other: 200 },
+  'GET /audits/:auditId': AUDIT_VIEW,
+  'GET /audits/:auditId/self-assessment': { ...AUDIT_VIEW, 'practice-manager': 403, 'group-manager': 403, 'qa-officer': 403, 'senior-leader': 403 },
+  // An empty form from the practitioner is refused as out of date before the closed stage is reached.
+  'POST /audits/:auditId/self-assessment': AUDIT_PRACTITIONER_FORM,
+  'GET /audits/:auditId/self-assessment/:areaNumber': { ...AUDIT_VIEW, 'practice-manager': 403, 'group-manager': 403, 'qa-officer': 403, 'senior-leader': 403 },
+  'POST /audits/:auditId/self-assessment/:areaNumber': AUDIT_PRACTITIONER_FORM,
+  'GET /audits/:auditId/areas/:areaNumber': AUDIT_VIEW,
+  'POST /audits/:auditId/areas/:areaNumber': AUDIT_AUDITOR_ONLY,
+  'GET /audits/:auditId/start': AUDIT_AUDITOR_ONLY,
+  'POST /audits/:auditId/start': AUDIT_AUDITOR_ONLY,
+  'GET /audits/:auditId/judgement': AUDIT_VIEW,
+  'POST /audits/:auditId/judgement': AUDIT_AUDITOR_ONLY,
+  'GET /audits/:auditId/safeguarding': AUDIT_VIEW,
+  'POST /audits/:auditId/safeguarding': AUDIT_AUDITOR_ONLY,
+  'GET /audits/:auditId/actions': AUDIT_VIEW,
+  'POST /audits/:auditId/actions': AUDIT_AUDITOR_ONLY,
+  'GET /audits/:auditId/family-feedback': AUDIT_VIEW,
+  'POST /audits/:auditId/family-feedback': AUDIT_PRACTITIONER_FORM,
+  'GET /audits/:auditId/learning': AUDIT_VIEW,
+  // Participants record learning: the practitioner and the team's managers (an empty form: 400).
+  'POST /audits/:auditId/learning': { ...AUDIT_AUDITOR_ONLY, practitioner: 400, 'practice-manager': 400, 'group-manager': 400 },
+  'GET /audits/:auditId/submit': AUDIT_AUDITOR_ONLY,
+  'POST /audits/:auditId/submit': AUDIT_AUDITOR_ONLY,
+  'GET /audits/:auditId/record': AUDIT_VIEW,
+  'GET /audits/:auditId/timeline': AUDIT_VIEW,
+  // The concern on NB-A006: its two recipients and those who see the audit.
+  'GET /safeguarding-alerts/:alertId': AUDIT_VIEW,
+  'POST /safeguarding-alerts/:alertId/acknowledge': { ...AUDIT_AUDITOR_ONLY, 'practice-manager': 400, 'group-manager': 400 },
+  'POST /safeguarding-alerts/:alertId/notes': { ...AUDIT_VIEW, practitioner: 400, 'practice-manager': 400, 'group-manager': 400, 'qa-officer': 400, 'senior-leader': 400 },
 };
+
+/** The demo audit NB-A006 and its safeguarding alert. */
+async function auditFixtures(t: TestApp): Promise<{ auditId: string; alertId: string }> {
+  const [row] = await queryRows<{ audit_id: string; alert_id: string }>(
+    t.database.db,
+    sql`select a.id as audit_id, s.id as alert_id from audits a join children c on c.id = a.child_id join safeguarding_alerts s on s.audit_id = a.id where c.child_ref = 'NB-A006'`,
+  );
+  return { auditId: row!.audit_id, alertId: row!.alert_id };
+}
 
 /** Every route the application answers, read from Express itself. */
 export function routesOf(app: Express): string[] {
@@ -110,6 +176,8 @@ describe('access-control matrix', () => {
       userId: t.council.people['sw-2']!,
       catalogueId: 'practice-audit-tool',
       notificationId: '00000000-0000-4000-8000-000000000000',
+      ...(await auditFixtures(t)),
+      areaNumber: '1',
     };
     const home = await clients.get('admin')!.get('/');
     assetUrl = /href="(\/assets\/application-[^"]+\.css)"/.exec(home.text)![1]!;

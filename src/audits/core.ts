@@ -3,7 +3,7 @@
  * and moving it through its lifecycle with a timeline entry. Services never trust the route to
  * have checked: they call `requireAuditAccess` themselves.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { ForbiddenError, NotFoundError, type Actor } from '../platform/auth/actor.ts';
 import { ConflictError } from '../platform/http/errors.ts';
@@ -110,4 +110,29 @@ export async function moveAudit(
   if (!updated) throw new ConflictError('audit');
   await recordAuditEvent(tx, audit.id, actor.userId, move, { from: audit.status, to, ...detail });
   return updated;
+}
+
+/**
+ * The audits this person may see, as a condition on `audits`: the same rules as `auditAccess`,
+ * for lists and counts, so a list never shows an audit its page would refuse.
+ */
+export async function visibleAuditsWhere(db: Db, actor: Actor): Promise<SQL> {
+  const roles = new Set(actor.roles);
+  const inOrg = eq(audits.organisationId, actor.organisationId);
+  if (roles.has('qa-officer') || roles.has('senior-leader')) return inOrg;
+  const ways: SQL[] = [eq(audits.auditorId, actor.userId), eq(audits.practitionerId, actor.userId)];
+  if (roles.has('moderator')) {
+    ways.push(
+      sql`exists (select 1 from ${moderations} m where m.audit_id = ${audits.id} and (m.moderator_id = ${actor.userId} or m.moderator_id is null))`,
+    );
+  }
+  if (roles.has('practice-manager') || roles.has('group-manager')) {
+    const scope = await visibleTeamIds(db, actor);
+    if (scope === 'all') ways.push(sql`${audits.teamId} is not null`);
+    else if (scope.length) ways.push(inArray(audits.teamId, scope));
+  }
+  if (roles.has('partner')) {
+    ways.push(sql`exists (select 1 from ${auditInvitations} i where i.audit_id = ${audits.id} and i.user_id = ${actor.userId})`);
+  }
+  return and(inOrg, or(...ways))!;
 }

@@ -6,10 +6,18 @@ import { ROLE_LABELS } from '../platform/auth/roles.ts';
 import { can } from '../platform/auth/actor.ts';
 import { teams } from '../org/schema.ts';
 import { visibleTeamIds } from '../org/service.ts';
+import { openAlertsFor } from '../audits/safeguarding.ts';
 
 declare module '../platform/http/render.ts' {
   interface ViewModels {
-    'home/home': { roles: string[]; team: { id: string; name: string } | null; teamsInScope: number | 'all'; canSeeTeams: boolean };
+    'home/home': {
+      roles: string[];
+      team: { id: string; name: string } | null;
+      teamsInScope: number | 'all';
+      canSeeTeams: boolean;
+      /** Safeguarding concerns from audits waiting for this person's acknowledgement. */
+      safeguardingAlerts: Array<{ alertId: string; childRef: string; raisedAt: Date; raisedByName: string }>;
+    };
   }
 }
 
@@ -20,11 +28,13 @@ export const homeModule: AppModule = {
       const actor = actorOf(res);
       const [team] = actor.teamId ? await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.id, actor.teamId)) : [];
       const scope = await visibleTeamIds(db, actor);
+      const safeguardingAlerts = await openAlertsFor(db, actor);
       render(res, 'home/home', {
         roles: actor.roles.map((r) => ROLE_LABELS[r]),
         team: team ?? null,
         teamsInScope: scope === 'all' ? 'all' : scope.length,
         canSeeTeams: can(actor, 'org.view'),
+        safeguardingAlerts,
       });
     });
   },

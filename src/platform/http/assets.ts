@@ -21,7 +21,7 @@ export interface Asset {
 
 export interface Assets {
   /** URL path by logical name, e.g. `stylesheet` → `/assets/application-1a2b3c4d.css`. */
-  urls: { stylesheet: string; govukScript: string; favicon: string };
+  urls: { stylesheet: string; govukScript: string; favicon: string; auditsScript: string };
   files: Map<string, Asset>;
 }
 
@@ -66,6 +66,8 @@ export function buildAssets(): Assets {
       stylesheet: add('application', 'css', compileStylesheet(), 'text/css; charset=utf-8'),
       govukScript: add('govuk-frontend', 'js', fs.readFileSync(GOVUK_JS), 'text/javascript; charset=utf-8'),
       favicon: add('favicon', 'svg', fs.readFileSync(path.join(ROOT, 'assets/images/favicon.svg')), 'image/svg+xml'),
+      // The audit form's autosave and the record's print button (progressive enhancement).
+      auditsScript: add('audits', 'js', fs.readFileSync(path.join(ROOT, 'assets/js/audits.js')), 'text/javascript; charset=utf-8'),
     },
     files,
   };
