@@ -239,7 +239,8 @@ export async function childrenWithMissedDeadlines(
   const today = options.today ?? londonDate(new Date());
   const rows = await queryRows<ChildWithMissedDeadlines>(
     db,
-    sql`select c.id as "childId", c.child_ref as "childRef", c.team_id as "teamId", c.worker_id as "workerId", c.case_type as "caseType",
+    sql`select * from (
+        select c.id as "childId", c.child_ref as "childRef", c.team_id as "teamId", c.worker_id as "workerId", c.case_type as "caseType",
                (count(*) filter (where i.status = 'missed'))::int as missed,
                (count(*) filter (where i.status <> 'missed' and i.actual_date is null and i.due_date < ${today}::date))::int as overdue,
                array_agg(distinct i.measure order by i.measure) as measures
@@ -248,7 +249,8 @@ export async function childrenWithMissedDeadlines(
           and ((i.status = 'missed' and i.due_date >= ${options.since}::date)
                or (i.status <> 'missed' and i.actual_date is null and i.due_date < ${today}::date))
         group by c.id
-        order by missed + overdue desc, c.child_ref`,
+      ) found
+      order by missed + overdue desc, "childRef"`,
   );
   return rows;
 }

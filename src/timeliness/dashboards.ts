@@ -74,11 +74,11 @@ export async function driftDashboard(db: Db, actor: Actor, options: { today: Iso
   const counts = sql`(count(*) filter (where i.due_date < ${today}::date))::int as overdue, (count(*) filter (where i.due_date >= ${today}::date))::int as "dueSoon"`;
 
   const [byTeam, byWorker, overdueRows, dueSoonRows] = await Promise.all([
-    queryRows<GroupCount>(db, sql`select c.team_id as id, t.name, ${counts} from ${from} where ${where} group by c.team_id, t.name order by overdue desc, t.name nulls last`),
+    queryRows<GroupCount>(db, sql`select c.team_id as id, t.name, ${counts} from ${from} where ${where} group by c.team_id, t.name order by overdue desc, "dueSoon" desc, t.name nulls last`),
     queryRows<GroupCount>(
       db,
       sql`select c.worker_id as id, u.display_name as name, t.name as "teamName", ${counts} from ${from} where ${where}
-          group by c.worker_id, u.display_name, t.name order by overdue desc, u.display_name nulls last, t.name nulls last`,
+          group by c.worker_id, u.display_name, t.name order by overdue desc, "dueSoon" desc, u.display_name nulls last, t.name nulls last`,
     ),
     deadlineRows(db, from, sql`${where} and i.due_date < ${today}::date`, sql`i.due_date asc, c.child_ref`, limit),
     deadlineRows(db, from, sql`${where} and i.due_date >= ${today}::date`, sql`i.due_date asc, c.child_ref`, limit),

@@ -6,10 +6,11 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { catalogueEntries, catalogueVersions } from '../standards/versions/schema.ts';
-import type { PracticeStandards } from '../standards/schema.ts';
+import type { CaseEventType, PracticeStandards } from '../standards/schema.ts';
+import type { CaseFactKind } from '../cases/facts.ts';
 import { nationalMeasures } from './national-measures.ts';
 import { measuresFromTimescales, type PracticeTimescale } from './practice-timescales.ts';
-import type { MeasureDefinition } from './rules.ts';
+import type { DeadlineRule, MeasureDefinition } from './rules.ts';
 
 export async function measuresFor(db: Db, organisationId: string): Promise<MeasureDefinition[]> {
   const rows = await db
@@ -34,11 +35,48 @@ export async function measuresFor(db: Db, organisationId: string): Promise<Measu
       }
     }
   }
-  const national = new Set(nationalMeasures.map((m) => m.id));
-  // A council's own timescale may not take a national measure's id: the national one is the contract.
-  const local = measuresFromTimescales(timescales).measures.filter((m) => !national.has(m.id));
+  const ids = new Set(nationalMeasures.map((m) => m.id));
+  const rules = new Set(nationalMeasures.map((m) => JSON.stringify(m.rule)));
+  const local: MeasureDefinition[] = [];
+  for (const measure of measuresFromTimescales(timescales).measures) {
+    // A council's own timescale may not take a national measure's id (the national one is the
+    // contract), and one that sets the same deadline as a measure already listed would count
+    // every late visit twice.
+    const rule = JSON.stringify(measure.rule);
+    if (ids.has(measure.id) || rules.has(rule)) continue;
+    ids.add(measure.id);
+    rules.add(rule);
+    const kind = EVIDENCE_KIND[measuredEvent(measure.rule)];
+    local.push(kind === undefined ? measure : { ...measure, evidence: { kind, formats: ['annex-a', 'ssda903', 'cin-census', 'ssd'] } });
+  }
   return [...nationalMeasures, ...local];
 }
+
+/** The event whose date meets a rule's deadline. */
+function measuredEvent(rule: DeadlineRule): CaseEventType {
+  if (rule.method !== 'recorded-pair') return rule.event;
+  return rule.pair === 'assessment-start-to-authorisation' ? 'assessment-authorised' : 'icpc';
+}
+
+/**
+ * The fact that records each measured event. A local deadline is checked only when the extract
+ * holds facts of that kind at all: an Annex A extract has CIN plans but no visits, and would
+ * otherwise show every plan overdue for a visit.
+ */
+const EVIDENCE_KIND: Partial<Record<CaseEventType, CaseFactKind>> = {
+  'assessment-start': 'assessment',
+  'assessment-authorised': 'assessment',
+  'strategy-discussion': 's47',
+  's47-start': 's47',
+  icpc: 's47',
+  rcpc: 'cp-review',
+  'cp-visit': 'cp-visit',
+  'cin-visit': 'cin-visit',
+  'cla-visit': 'cla-visit',
+  'cla-review': 'cla-review',
+  'health-assessment': 'health-assessment',
+  'care-leaver-contact': 'care-leaver-contact',
+};
 
 const NATIONAL_LABELS: Record<string, string> = {
   'assessment-45wd': 'Assessment authorised within 45 working days',
