@@ -16,8 +16,11 @@ import { syncBuiltInCatalogue } from './standards/versions/service.ts';
 import { auditsModule } from './audits/routes.ts';
 import { casesModule } from './cases/routes.ts';
 import { timelinessModule } from './timeliness/routes.ts';
+import { actionsModule } from './actions/routes.ts';
+import { calendarModule } from './platform/calendar/routes.ts';
+import { jobsModule } from './platform/jobs/routes.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, casesModule, timelinessModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule];
 
 export interface BuildOptions {
   database: Database;

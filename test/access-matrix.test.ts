@@ -6,6 +6,8 @@
 import type { Express } from 'express';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { like } from 'drizzle-orm';
+import { actions } from '../src/actions/schema.ts';
 import { ROLES, type Role } from '../src/platform/auth/roles.ts';
 import { queryRows } from '../src/platform/db/client.ts';
 import { createTestApp, type TestApp, type TestClient } from './support/app.ts';
@@ -27,6 +29,12 @@ const AUDIT_VIEW: Expectation = { anonymous: 303, practitioner: 200, 'practice-m
 const AUDIT_AUDITOR_ONLY: Expectation = { ...AUDIT_VIEW, practitioner: 403, 'practice-manager': 403, 'group-manager': 403, 'qa-officer': 403, 'senior-leader': 403 };
 /** A practitioner's form, sent empty: the practitioner gets it back with errors. */
 const AUDIT_PRACTITIONER_FORM: Expectation = { ...AUDIT_AUDITOR_ONLY, practitioner: 400 };
+
+const ACTION_SETTERS_PAGE: Expectation = { anonymous: 303, 'practice-manager': 200, 'group-manager': 200, moderator: 200, 'qa-officer': 200, other: 403 };
+/** Who can see the fixture action: its owner, their manager, the service lead and council-wide roles. */
+const ACTION_SEERS = ['practitioner', 'practice-manager', 'group-manager', 'qa-officer', 'senior-leader', 'admin'] as const;
+const actionSeers = (status: number): Expectation => Object.fromEntries(ACTION_SEERS.map((who) => [who, status]));
+const ACTION_VIEWERS: Expectation = { anonymous: 303, partner: 403, other: 404, ...actionSeers(200) };
 
 const MATRIX: Record<string, Expectation> = {
   'GET /assets/{*file}': { other: 200 },
@@ -101,6 +109,47 @@ const MATRIX: Record<string, Expectation> = {
   'POST /admin/standards/:catalogueId/draft/discard': { anonymous: 303, admin: 404, 'qa-officer': 404, other: 403 },
   'POST /admin/standards/:catalogueId/retire': { anonymous: 303, admin: 303, 'qa-officer': 303, other: 403 },
   'POST /admin/standards/:catalogueId/reinstate': { anonymous: 303, admin: 303, 'qa-officer': 303, other: 403 },
+  // Case data. The child is an imported demo child of Family support team north: its team, its
+  // manager, the lead of its service and the council-wide roles see it; nobody else.
+  'GET /cases': STAFF_OK,
+  'GET /cases/:caseId': { anonymous: 303, practitioner: 200, 'practice-manager': 200, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, admin: 200, moderator: 403, iro: 403, partner: 403 },
+  'GET /case-data/imports': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'GET /case-data/imports/new': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  // No file chosen: the form comes back with an error.
+  'POST /case-data/imports': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
+  'GET /case-data/imports/:importId': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'GET /case-data/imports/:importId/problems.csv': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'GET /timeliness/drift': STAFF_OK,
+  'GET /timeliness/dip-sample': STAFF_OK,
+  'GET /timeliness/indicators': STAFF_OK,
+  'POST /timeliness/recompute': { anonymous: 303, 'qa-officer': 303, admin: 303, other: 403 },
+  // Actions: lists and exports for all staff (each sees their own scope).
+  'GET /actions': STAFF_OK,
+  'GET /actions/export.csv': STAFF_OK,
+  'GET /actions/export.xlsx': STAFF_OK,
+  'GET /actions/new': ACTION_SETTERS_PAGE,
+  'POST /actions/new': { ...ACTION_SETTERS_PAGE, 'practice-manager': 400, 'group-manager': 400, moderator: 400, 'qa-officer': 400 },
+  // The fixture is an open demo action owned by the practitioner and set by their line manager
+  // (the practice manager): people outside its teams and management chain are told it does not exist.
+  'GET /actions/:actionId': ACTION_VIEWERS,
+  // An empty form: the evidence, reason or version is missing, so nothing changes.
+  'POST /actions/:actionId/done': { ...ACTION_VIEWERS, ...actionSeers(400) },
+  'POST /actions/:actionId/sign-off': { ...ACTION_VIEWERS, ...actionSeers(409) },
+  'POST /actions/:actionId/reopen': { ...ACTION_VIEWERS, ...actionSeers(400) },
+  'POST /actions/:actionId/cancel': { ...ACTION_VIEWERS, ...actionSeers(400) },
+  // Changed only by the owner's line manager, the person who set it, or the QA team; never by its owner.
+  'GET /actions/:actionId/edit': { ...ACTION_VIEWERS, ...actionSeers(403), 'practice-manager': 200, 'qa-officer': 200 },
+  'POST /actions/:actionId/edit': { ...ACTION_VIEWERS, ...actionSeers(403), 'practice-manager': 400, 'qa-officer': 400 },
+  'GET /actions/settings': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'POST /actions/settings/chasing': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
+  'GET /actions/settings/tools/:toolId': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'POST /actions/settings/tools/:toolId': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
+  'POST /actions/settings/tools/:toolId/reset': { anonymous: 303, 'qa-officer': 303, admin: 303, other: 403 },
+  'GET /admin/calendar': ADMIN_ONLY_PAGE,
+  'POST /admin/calendar/closures': ADMIN_ONLY_FORM,
+  // No closure on that day: nothing to remove.
+  'POST /admin/calendar/closures/:closureDate/remove': { anonymous: 303, admin: 404, other: 403 },
+  'GET /admin/jobs': ADMIN_ONLY_PAGE,
   // Audits, stage 1. The fixture is NB-A006: Amara Okafor's child (Family support team north),
   // in progress, audited by Lucy Brennan (no role account), with a safeguarding concern sent to
   // Tom Hadley (practice manager) and Priya Raman (group manager). Who sees it: the practitioner,
@@ -146,6 +195,22 @@ async function auditFixtures(t: TestApp): Promise<{ auditId: string; alertId: st
   return { auditId: row!.audit_id, alertId: row!.alert_id };
 }
 
+/** The demo action owned by the practitioner, still open. */
+async function actionFixture(t: TestApp): Promise<string> {
+  const [row] = await t.database.db.select({ id: actions.id }).from(actions).where(like(actions.what, 'Update the chronology to include the last three months%'));
+  return row!.id;
+}
+
+/** An imported demo child of Family support team north, and the demo import itself. */
+async function caseFixtures(t: TestApp): Promise<{ caseId: string; importId: string }> {
+  const [child] = await queryRows<{ id: string }>(
+    t.database.db,
+    sql`select id from children where organisation_id = ${t.council.organisationId} and source = 'import' and team_id = ${t.council.teams['fst-north']} order by child_ref limit 1`,
+  );
+  const [record] = await queryRows<{ id: string }>(t.database.db, sql`select id from case_imports where organisation_id = ${t.council.organisationId} limit 1`);
+  return { caseId: child!.id, importId: record!.id };
+}
+
 /** Every route the application answers, read from Express itself. */
 export function routesOf(app: Express): string[] {
   const stack = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; name: string }> } }).router.stack;
@@ -176,6 +241,10 @@ describe('access-control matrix', () => {
       userId: t.council.people['sw-2']!,
       catalogueId: 'practice-audit-tool',
       notificationId: '00000000-0000-4000-8000-000000000000',
+      ...(await caseFixtures(t)),
+      actionId: await actionFixture(t),
+      toolId: 'practice-audit-tool',
+      closureDate: '2026-12-29',
       ...(await auditFixtures(t)),
       areaNumber: '1',
     };

@@ -7,6 +7,7 @@ import { can } from '../platform/auth/actor.ts';
 import { teams } from '../org/schema.ts';
 import { visibleTeamIds } from '../org/service.ts';
 import { openAlertsFor } from '../audits/safeguarding.ts';
+import { homeActions, type HomeActions } from '../actions/service.ts';
 
 declare module '../platform/http/render.ts' {
   interface ViewModels {
@@ -17,13 +18,15 @@ declare module '../platform/http/render.ts' {
       canSeeTeams: boolean;
       /** Safeguarding concerns from audits waiting for this person's acknowledgement. */
       safeguardingAlerts: Array<{ alertId: string; childRef: string; raisedAt: Date; raisedByName: string }>;
+      /** Their actions, sign-offs and teams' actions; null for people who hold no actions. */
+      homeActions: HomeActions | null;
     };
   }
 }
 
 export const homeModule: AppModule = {
   navigation: [{ href: '/', text: 'Home' }],
-  register(app, { db }) {
+  register(app, { db, now }) {
     app.get('/', requireSignIn, async (_req, res) => {
       const actor = actorOf(res);
       const [team] = actor.teamId ? await db.select({ id: teams.id, name: teams.name }).from(teams).where(eq(teams.id, actor.teamId)) : [];
@@ -35,6 +38,7 @@ export const homeModule: AppModule = {
         teamsInScope: scope === 'all' ? 'all' : scope.length,
         canSeeTeams: can(actor, 'org.view'),
         safeguardingAlerts,
+        homeActions: can(actor, 'actions.view') ? await homeActions(db, actor, now()) : null,
       });
     });
   },

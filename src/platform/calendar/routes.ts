@@ -63,8 +63,8 @@ export const calendarModule: AppModule = {
       res.redirect(303, '/admin/calendar');
     });
 
-    app.post('/admin/calendar/closures/:date/remove', manage, async (req, res) => {
-      const date = z.string().refine(isIsoDate).safeParse(req.params.date);
+    app.post('/admin/calendar/closures/:closureDate/remove', manage, async (req, res) => {
+      const date = z.string().refine(isIsoDate).safeParse(req.params.closureDate);
       if (!date.success || !(await removeClosure(db, actorOf(res), date.data))) throw new NotFoundError();
       res.redirect(303, '/admin/calendar');
     });
