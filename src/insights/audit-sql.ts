@@ -90,8 +90,9 @@ const SETTLED_ITEM_GRADE = sql`coalesce((select m.grade from audit_responses m j
     where m.audit_id = r.audit_id and m.stage = 'moderation' and m.area_id = r.area_id and m.criterion_id = r.criterion_id), r.grade)`;
 
 const ACTION_STATE: Record<NonNullable<Drill['actions']>, (today: string) => SQL> = {
-  open: () => sql`x.status in ('open', 'reopened', 'done')`,
+  outstanding: () => sql`x.status in ('open', 'reopened')`,
   overdue: (today) => sql`x.status in ('open', 'reopened') and x.due_date < ${today}`,
+  awaiting: () => sql`x.status = 'done'`,
   'signed-off': () => sql`x.status = 'signed-off'`,
 };
 

@@ -221,6 +221,50 @@ export function stackedBars(options: {
   };
 }
 
+/**
+ * Horizontal bars side by side for each row, one per series, each a share from 0 to 100%: e.g.
+ * a team's deadlines met on time beside its audits good or better. A null draws no bar.
+ */
+export function groupedBars(options: { id: string; title: string; description: string; rows: readonly string[]; series: readonly Series[]; values: ReadonlyArray<ReadonlyArray<number | null>> }): Chart {
+  const { rows, series, values } = options;
+  const labelWidth = 200;
+  const left = labelWidth + 8;
+  const barHeight = 12;
+  const groupHeight = series.length * (barHeight + 2) + 10;
+  const plotTop = TOP + 4;
+  const plotWidth = WIDTH - left - RIGHT;
+  const rects: Rect[] = [];
+  const labels: Label[] = [];
+  rows.forEach((row, r) => {
+    const y = plotTop + r * groupHeight;
+    labels.push({ x: labelWidth, y: y + (series.length * (barHeight + 2)) / 2 + 4, text: row.length > 30 ? `${row.slice(0, 29)}…` : row, anchor: 'end', small: true });
+    series.forEach((s, si) => {
+      const v = values[si]?.[r];
+      if (v === null || v === undefined || v <= 0) return;
+      rects.push({ x: left, y: y + si * (barHeight + 2), width: round(Math.max(0.5, plotWidth * Math.min(1, v))), height: barHeight, fill: s.colour });
+    });
+  });
+  const plotBottom = plotTop + rows.length * groupHeight;
+  const lines: Line[] = [];
+  for (let i = 0; i <= 4; i++) {
+    const x = round(left + (plotWidth * i) / 4);
+    lines.push({ points: `${x},${plotTop - 4} ${x},${plotBottom}`, stroke: '#b1b4b6', grid: true });
+    labels.push({ x, y: plotBottom + 14, text: percent(i / 4), anchor: 'middle', small: true });
+  }
+  const key = legend(series, plotBottom + 26);
+  return {
+    id: options.id,
+    title: options.title,
+    description: options.description,
+    width: WIDTH,
+    height: plotBottom + 26 + key.height + 4,
+    rects: [...rects, ...key.rects],
+    lines,
+    dots: [],
+    labels: [...labels, ...key.labels],
+  };
+}
+
 /** Lines over categories (months), for shares from 0 to 100%; a null is a gap in the line. */
 export function shareLines(options: { id: string; title: string; description: string; categories: readonly string[]; lines: ReadonlyArray<Series & { values: ReadonlyArray<number | null> }> }): Chart {
   const { categories } = options;

@@ -48,6 +48,13 @@ interface Row {
   status: string;
 }
 
+const ACTION_WORDS: Record<NonNullable<Drill['actions']>, string> = {
+  outstanding: 'still to do',
+  overdue: 'overdue',
+  awaiting: 'done and awaiting sign-off',
+  'signed-off': 'signed off',
+};
+
 export function describeDrill(ctx: InsightContext, drill: Drill): string[] {
   const words: string[] = [];
   const f = ctx.filter;
@@ -68,7 +75,7 @@ export function describeDrill(ctx: InsightContext, drill: Drill): string[] {
   if (drill.feedback) words.push(drill.feedback === 'sought' ? 'Family feedback recorded' : 'No family feedback recorded');
   if (drill.rating !== undefined) words.push(`A family rating of ${drill.rating} out of 5`);
   if (drill.theme) words.push('Tagged with one theme');
-  if (drill.actions) words.push(`With actions ${drill.actions === 'signed-off' ? 'signed off' : drill.actions} (actions created in the period)`);
+  if (drill.actions) words.push(`With actions ${ACTION_WORDS[drill.actions]} (actions created in the period)`);
   if (drill.round) words.push('One inspection rehearsal round');
   return words;
 }

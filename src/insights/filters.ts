@@ -130,8 +130,8 @@ export interface Drill {
   feedback?: 'sought' | 'not-sought' | undefined;
   rating?: number | undefined;
   theme?: string | undefined;
-  /** Audits with actions in this state. */
-  actions?: 'open' | 'overdue' | 'signed-off' | undefined;
+  /** Audits with actions (created in the period) in this state. */
+  actions?: 'outstanding' | 'overdue' | 'awaiting' | 'signed-off' | undefined;
   /** Audits of one inspection-rehearsal round. */
   round?: string | undefined;
 }
@@ -153,7 +153,7 @@ const DrillQuery = z.object({
   feedback: z.enum(['sought', 'not-sought']).optional().catch(undefined),
   rating: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
   theme: z.uuid().optional().catch(undefined),
-  actions: z.enum(['open', 'overdue', 'signed-off']).optional().catch(undefined),
+  actions: z.enum(['outstanding', 'overdue', 'awaiting', 'signed-off']).optional().catch(undefined),
   round: z.uuid().optional().catch(undefined),
 });
 

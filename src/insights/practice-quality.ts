@@ -36,7 +36,7 @@ export interface PracticeQuality {
   inadequate: Figure;
 }
 
-interface GradeRow {
+export interface GradeRow {
   key: string;
   toolId: string;
   toolVersion: number;
@@ -62,7 +62,8 @@ async function byMonthRows(ctx: InsightContext): Promise<GradeRow[]> {
   );
 }
 
-async function byTeamRows(ctx: InsightContext): Promise<GradeRow[]> {
+/** Audits per (team, tool, version, settled grade) completed in the period. */
+export async function teamGradeRows(ctx: InsightContext): Promise<GradeRow[]> {
   return queryRows<GradeRow>(
     ctx.db,
     sql`select coalesce(audits.team_id::text, '') as "key", audits.tool_id as "toolId", audits.tool_version as "toolVersion", ${SETTLED_GRADE} as "grade",
@@ -156,7 +157,7 @@ export function whatHappenedNext(ctx: InsightContext, row: InadequateRow): strin
 
 export async function practiceQuality(ctx: InsightContext): Promise<PracticeQuality> {
   const { filter, tools } = ctx;
-  const [monthRows, teamRows, items, inadequate] = await Promise.all([byMonthRows(ctx), byTeamRows(ctx), itemRows(ctx), inadequateRows(ctx, 50)]);
+  const [monthRows, teamRows, items, inadequate] = await Promise.all([byMonthRows(ctx), teamGradeRows(ctx), itemRows(ctx), inadequateRows(ctx, 50)]);
   const toolIds = new Set([...monthRows, ...teamRows].map((r) => r.toolId));
   if (filter.toolId) toolIds.add(filter.toolId);
   const series = gradeSeries(tools, toolIds.size ? toolIds : tools.keys());

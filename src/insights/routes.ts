@@ -4,7 +4,6 @@
  * filters. Services check the capability again and scope every figure to the viewer.
  */
 import type { Express, Response } from 'express';
-import { ForbiddenError } from '../platform/auth/actor.ts';
 import { actorOf, requireCapability, type AppModule } from '../platform/http/app.ts';
 import { render } from '../platform/http/render.ts';
 import { recordAccess } from '../platform/access-log/record.ts';
@@ -14,18 +13,87 @@ import { auditsBehind } from './drilldown.ts';
 import { exportRequest, sendTable } from './export.ts';
 import { parseDrill, periodLabel } from './filters.ts';
 import { frameFor, pagesFor } from './frame.ts';
-import { practiceQuality, type PracticeQuality } from './practice-quality.ts';
-import type { Figure, Table } from './tables.ts';
+import { practiceQuality, type Headline } from './practice-quality.ts';
+import { timeliness } from './timeliness.ts';
+import { actionsDashboard } from './actions.ts';
+import { voice } from './voice.ts';
+import type { Figure } from './tables.ts';
 import { ToolLibrary } from './tools.ts';
 import './views.ts';
 
-function tablesOf(...figures: Array<Figure | Figure[] | undefined>): Table[] {
-  return figures.flat().flatMap((f) => (f ? [f.table] : []));
+/** A dashboard's page model and the tables it can download, built from one context. */
+interface Dashboard {
+  title: string;
+  period: string;
+  headlineFigures: Headline[];
+  intro: string[];
+  figures: Figure[];
 }
 
-export function practiceQualityTables(page: PracticeQuality): Table[] {
-  return tablesOf(page.byMonth, page.rolling, page.byTeam, page.byService, page.byArea, page.inadequate);
-}
+const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (ctx: InsightContext) => Promise<Dashboard> }> = [
+  {
+    path: '/insights/practice-quality',
+    capability: 'insights.view',
+    build: async (ctx) => {
+      const page = await practiceQuality(ctx);
+      return {
+        title: 'Practice quality',
+        period: page.period,
+        headlineFigures: page.headlines,
+        intro: [
+          'An audit counts in the month it was submitted. Its grade is the moderator’s where it was moderated, otherwise the auditor’s.',
+          'Numbers link to the audits behind them; the list shows only the audits you may open.',
+        ],
+        figures: [page.byMonth, page.rolling, page.byTeam, page.byService, ...page.byArea, page.inadequate],
+      };
+    },
+  },
+  {
+    path: '/insights/timeliness',
+    capability: 'insights.view',
+    build: async (ctx) => {
+      const page = await timeliness(ctx);
+      return {
+        title: 'Timeliness',
+        period: page.period,
+        headlineFigures: page.headlines,
+        intro: [
+          'Deadlines are computed from the council’s case data (the timeliness engine) and counted in the month they fell due. A deadline not yet met whose date has passed is overdue today.',
+          'The audit tool filter does not apply to deadlines; it narrows the audit grades beside them.',
+        ],
+        figures: [page.byTeam, page.byMeasure, page.byMonth, page.measureByMonth],
+      };
+    },
+  },
+  {
+    path: '/insights/actions',
+    capability: 'insights.view',
+    build: async (ctx) => {
+      const page = await actionsDashboard(ctx);
+      return {
+        title: 'Actions',
+        period: page.period,
+        headlineFigures: page.headlines,
+        intro: ['Actions set in the period, as they stand today. Days to sign-off run from the day an action was set to the day its owner’s line manager signed it off.'],
+        figures: [page.byTeam, page.byMonth],
+      };
+    },
+  },
+  {
+    path: '/insights/voice',
+    capability: 'insights.view',
+    build: async (ctx) => {
+      const page = await voice(ctx);
+      return {
+        title: 'Voice of the child and family',
+        period: page.period,
+        headlineFigures: page.headlines,
+        intro: ['Feedback sought from children, parents and carers after the audits completed in the period. Quotes never show who the child is.'],
+        figures: [page.byMonth, page.ratings, page.respondents, page.byTeam, page.quotes],
+      };
+    },
+  },
+];
 
 export const insightsModule: AppModule = {
   navigation: [{ href: '/insights', text: 'Insights', capability: 'insights.index' }],
@@ -33,39 +101,27 @@ export const insightsModule: AppModule = {
     const library = new ToolLibrary();
     const contextFor = (res: Response, capability: InsightCapability, query: unknown) => insightContext(db, actorOf(res), library, capability, query, now());
 
-    /**
-     * A dashboard page and its downloads: the page renders the model; `/export` rebuilds the
-     * same model and sends one of its tables.
-     */
-    function dashboard<M>(path: string, capability: InsightCapability, build: (ctx: InsightContext) => Promise<M>, show: (res: Response, ctx: InsightContext, model: M) => void, tables: (model: M) => Table[]) {
-      const slug = path.slice('/insights/'.length);
-      app.get(path, requireCapability(capability), async (req, res) => {
-        const ctx = await contextFor(res, capability, req.query);
-        show(res, ctx, await build(ctx));
-      });
-      app.get(`${path}/export`, requireCapability(capability), async (req, res) => {
-        const request = exportRequest(req.query);
-        const ctx = await contextFor(res, capability, req.query);
-        const table = await sendTable(res, tables(await build(ctx)), request, slug, `${ctx.filter.from}-to-${ctx.filter.to}`);
-        await logExport(db, res, `insights/${slug}/${table.id}`);
-      });
-    }
-
     app.get('/insights', requireCapability('insights.index'), (_req, res) => {
       render(res, 'insights/index', { pages: pagesFor(actorOf(res)) });
     });
 
-    dashboard(
-      '/insights/practice-quality',
-      'insights.view',
-      practiceQuality,
-      (res, ctx, page) => render(res, 'insights/practice-quality', { f: frameFor(ctx, ctx.actor, '/insights/practice-quality'), page }),
-      practiceQualityTables,
-    );
+    // Each dashboard, and `/export`, which rebuilds the same model and sends one of its tables.
+    for (const { path, capability, build } of DASHBOARDS) {
+      const slug = path.slice('/insights/'.length);
+      app.get(path, requireCapability(capability), async (req, res) => {
+        const ctx = await contextFor(res, capability, req.query);
+        render(res, 'insights/dashboard', { f: frameFor(ctx, ctx.actor, path), ...(await build(ctx)) });
+      });
+      app.get(`${path}/export`, requireCapability(capability), async (req, res) => {
+        const request = exportRequest(req.query);
+        const ctx = await contextFor(res, capability, req.query);
+        const table = await sendTable(res, (await build(ctx)).figures.map((f) => f.table), request, slug, `${ctx.filter.from}-to-${ctx.filter.to}`);
+        await logExport(db, res, `${slug}/${table.id}`);
+      });
+    }
 
     app.get('/insights/audits', requireCapability('insights.index'), async (req, res) => {
       const actor = actorOf(res);
-      if (pagesFor(actor).length === 0) throw new ForbiddenError();
       const ctx = await contextFor(res, 'insights.index', req.query);
       const result = await auditsBehind(ctx, parseDrill(req.query));
       // A list of audits names children by reference: its viewing is logged like the audit list's.
