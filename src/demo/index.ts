@@ -6,12 +6,14 @@ import type { Db } from '../platform/db/client.ts';
 import { loadDemoCouncil, type DemoCouncil } from './northbridge.ts';
 import { loadDemoCases } from './cases.ts';
 import { loadDemoAudits } from './audits.ts';
+import { loadDemoProgramme } from './programme.ts';
 import { loadDemoActions } from './actions.ts';
 
 export async function loadDemo(db: Db, password: string): Promise<DemoCouncil> {
   const council = await loadDemoCouncil(db, password);
   await loadDemoCases(db, council);
   await loadDemoAudits(db, council);
+  await loadDemoProgramme(db, council);
   await loadDemoActions(db, council);
   return council;
 }
