@@ -123,6 +123,20 @@ const MATRIX: Record<string, Expectation> = {
   'GET /timeliness/dip-sample': STAFF_OK,
   'GET /timeliness/indicators': STAFF_OK,
   'POST /timeliness/recompute': { anonymous: 303, 'qa-officer': 303, admin: 303, other: 403 },
+  // Case data. The child is an imported demo child of Family support team north: its team, its
+  // manager, the lead of its service and the council-wide roles see it; nobody else.
+  'GET /cases': STAFF_OK,
+  'GET /cases/:caseId': { anonymous: 303, practitioner: 200, 'practice-manager': 200, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, admin: 200, moderator: 403, iro: 403, partner: 403 },
+  'GET /case-data/imports': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'GET /case-data/imports/new': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  // No file chosen: the form comes back with an error.
+  'POST /case-data/imports': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
+  'GET /case-data/imports/:importId': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'GET /case-data/imports/:importId/problems.csv': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'GET /timeliness/drift': STAFF_OK,
+  'GET /timeliness/dip-sample': STAFF_OK,
+  'GET /timeliness/indicators': STAFF_OK,
+  'POST /timeliness/recompute': { anonymous: 303, 'qa-officer': 303, admin: 303, other: 403 },
   // Actions: lists and exports for all staff (each sees their own scope).
   'GET /actions': STAFF_OK,
   'GET /actions/export.csv': STAFF_OK,
@@ -211,6 +225,16 @@ async function caseFixtures(t: TestApp): Promise<{ caseId: string; importId: str
   return { caseId: child!.id, importId: record!.id };
 }
 
+/** An imported demo child of Family support team north, and the demo import itself. */
+async function caseFixtures(t: TestApp): Promise<{ caseId: string; importId: string }> {
+  const [child] = await queryRows<{ id: string }>(
+    t.database.db,
+    sql`select id from children where organisation_id = ${t.council.organisationId} and source = 'import' and team_id = ${t.council.teams['fst-north']} order by child_ref limit 1`,
+  );
+  const [record] = await queryRows<{ id: string }>(t.database.db, sql`select id from case_imports where organisation_id = ${t.council.organisationId} limit 1`);
+  return { caseId: child!.id, importId: record!.id };
+}
+
 /** Every route the application answers, read from Express itself. */
 export function routesOf(app: Express): string[] {
   const stack = (app as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> }; name: string }> } }).router.stack;
@@ -241,6 +265,7 @@ describe('access-control matrix', () => {
       userId: t.council.people['sw-2']!,
       catalogueId: 'practice-audit-tool',
       notificationId: '00000000-0000-4000-8000-000000000000',
+      ...(await caseFixtures(t)),
       ...(await caseFixtures(t)),
       actionId: await actionFixture(t),
       toolId: 'practice-audit-tool',

@@ -143,9 +143,9 @@ export const casesModule: AppModule = {
     });
 
     // ------------------------------------------------------------ one child
-    app.get('/cases/:childId', view, async (req: Request, res: Response, next: NextFunction) => {
+    app.get('/cases/:caseId', view, async (req: Request, res: Response, next: NextFunction) => {
       const actor = actorOf(res);
-      const id = idParam(req, 'childId');
+      const id = idParam(req, 'caseId');
       // Not an id: perhaps another page under /cases (adding a case by hand).
       if (!id) return next();
       const caseView = await getCaseView(db, actor, id, today());
