@@ -287,7 +287,7 @@ export const auditsModule: AppModule = {
       const save = stage === 'audit' ? stageOne.saveAuditArea : stageOne.saveSelfAssessmentArea;
       let version: number;
       try {
-        version = await save(db, actor, auditId, area.number, form.value.version, form.value.input, { autosave: json });
+        version = await save(db, actor, ctx, area.number, form.value.version, form.value.input, { autosave: json });
       } catch (error) {
         if (error instanceof AuditStateError && json) return res.status(409).json({ saved: false, message: error.message });
         if (!(error instanceof ConflictError)) throw error;

@@ -12,7 +12,7 @@ import { queryRows } from '../platform/db/client.ts';
 import { actions } from '../actions/schema.ts';
 import { children } from '../cases/schema.ts';
 import { audits, familyFeedback, reflectiveLearning, responses, safeguardingAlertRecipients, safeguardingAlerts } from './schema.ts';
-import { auditRow, fillEveryArea, filledArea, freshAudit, signInPerson, versionOn, type FreshAudit } from './test-fixtures.ts';
+import { auditRow, fillEveryArea, filledArea, freshAudit, signInPerson, startWithoutSelfAssessment, versionOn, type FreshAudit } from './test-fixtures.ts';
 
 // Wednesday 1 April 2026: Good Friday (3 April) and Easter Monday (6 April) fall in the next week.
 const NOW = new Date('2026-04-01T09:00:00Z');
@@ -40,19 +40,7 @@ async function demoAudit(ref: string): Promise<string> {
 /** An audit the auditor has started (without a self-assessment), ready for grading. */
 async function startedAudit(options: Parameters<typeof freshAudit>[1] = {}): Promise<FreshAudit> {
   const audit = await freshAudit(t, options);
-  const auditor = await as(options.auditor ?? 'pm-south');
-  const { version } = await auditRow(t, audit.auditId);
-  const response = await auditor.post(`/audits/${audit.auditId}/start`, {
-    version: String(version),
-    'periodStart-day': '1',
-    'periodStart-month': '10',
-    'periodStart-year': '2025',
-    'periodEnd-day': '31',
-    'periodEnd-month': '3',
-    'periodEnd-year': '2026',
-    noSelfAssessmentReason: 'The practitioner is on leave this week.',
-  });
-  expect(response.status).toBe(303);
+  await startWithoutSelfAssessment(t, await as(options.auditor ?? 'pm-south'), audit.auditId);
   return audit;
 }
 

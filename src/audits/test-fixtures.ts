@@ -98,3 +98,19 @@ export async function fillEveryArea(t: TestApp, client: TestClient, audit: Fresh
     if (response.status !== 303) throw new Error(`saving area ${area.number} answered ${response.status}`);
   }
 }
+
+/** Starts an allocated audit as its auditor, going ahead without a self-assessment. */
+export async function startWithoutSelfAssessment(t: TestApp, auditor: TestClient, auditId: string): Promise<void> {
+  const { version } = await auditRow(t, auditId);
+  const response = await auditor.post(`/audits/${auditId}/start`, {
+    version: String(version),
+    'periodStart-day': '1',
+    'periodStart-month': '10',
+    'periodStart-year': '2025',
+    'periodEnd-day': '31',
+    'periodEnd-month': '3',
+    'periodEnd-year': '2026',
+    noSelfAssessmentReason: 'The practitioner is on leave this week.',
+  });
+  if (response.status !== 303) throw new Error(`starting the audit answered ${response.status}`);
+}
