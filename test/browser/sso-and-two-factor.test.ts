@@ -5,7 +5,6 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { pino } from 'pino';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
@@ -34,8 +33,8 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
     database = await createTestDatabase();
     council = await loadDemoCouncil(database.db, TEST_PASSWORD);
     // The redirect address needs the port, so the server listens before the application exists.
-    let app: Express | undefined;
-    server = http.createServer((req, res) => (app ? app(req, res) : res.writeHead(503).end()));
+    let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
+    server = http.createServer((req, res) => handler(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
     idp = await startIdentityProvider({
@@ -46,7 +45,7 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
         newcomer: { sub: 'sub-new', email: 'new.starter@northbridge.example', password: 'idp password 2', groups: ['sg-qa'] },
       },
     });
-    app = await buildWebApp({
+    const app = await buildWebApp({
       database,
       logger: pino({ level: 'silent' }),
       // Secure __Host- cookies, as in production: browsers accept them from http://localhost.
@@ -65,6 +64,7 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
         },
       },
     });
+    handler = app;
     browser = await launchBrowser(executablePath!);
   });
   afterAll(async () => {
