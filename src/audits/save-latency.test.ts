@@ -51,6 +51,6 @@ describe('audit form save latency', () => {
       version += 1;
     }
     expect((await auditRow(t, audit.auditId)).version).toBe(version);
-    console.log(`${summary(`Autosave (${area.items.length} items)`, autosaves)}\n${summary('Full save', fullSaves)}`);
+    process.stdout.write(`${summary(`Autosave (${area.items.length} items)`, autosaves)}\n${summary('Full save', fullSaves)}\n`);
   });
 });
