@@ -17,6 +17,7 @@ import { practiceQuality, type Headline } from './practice-quality.ts';
 import { timeliness } from './timeliness.ts';
 import { actionsDashboard } from './actions.ts';
 import { voice } from './voice.ts';
+import { calibration } from './calibration.ts';
 import type { Figure } from './tables.ts';
 import { ToolLibrary } from './tools.ts';
 import './views.ts';
@@ -90,6 +91,23 @@ const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (c
         headlineFigures: page.headlines,
         intro: ['Feedback sought from children, parents and carers after the audits completed in the period. Quotes never show who the child is.'],
         figures: [page.byMonth, page.ratings, page.respondents, page.byTeam, page.quotes],
+      };
+    },
+  },
+  {
+    path: '/insights/calibration',
+    capability: 'insights.calibration',
+    build: async (ctx) => {
+      const page = await calibration(ctx);
+      return {
+        title: 'Calibration',
+        period: page.period,
+        headlineFigures: page.headlines,
+        intro: [
+          'Each graded item of a moderated audit is a pair: the auditor’s grade and the moderator’s. Grades are compared by their place on the scale, so Requires improvement and Adequate are the same step.',
+          'Figures cover the whole council: calibration compares auditors across teams. The lists behind the numbers show only the audits you may open.',
+        ],
+        figures: [page.inflation, page.byAuditor, page.byTeam, page.byArea, page.byMonth, page.selfByTeam, page.selfByArea, page.selfByMonth, page.disputes],
       };
     },
   },
