@@ -14,13 +14,18 @@ import { loadBuiltInCatalogue } from './standards/built-in.ts';
 import { standardsModule } from './standards/routes.ts';
 import { syncBuiltInCatalogue } from './standards/versions/service.ts';
 import { auditsModule } from './audits/routes.ts';
+import { programmeModule } from './audits/programme/routes.ts';
+import { moderationModule } from './audits/moderation/routes.ts';
+import { disputesModule } from './audits/disputes/routes.ts';
+import { themesModule } from './audits/themes/routes.ts';
+import { manualCasesModule } from './cases/manual/routes.ts';
 import { casesModule } from './cases/routes.ts';
 import { timelinessModule } from './timeliness/routes.ts';
 import { actionsModule } from './actions/routes.ts';
 import { calendarModule } from './platform/calendar/routes.ts';
 import { jobsModule } from './platform/jobs/routes.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, programmeModule, moderationModule, disputesModule, themesModule, manualCasesModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule];
 
 export interface BuildOptions {
   database: Database;

@@ -30,6 +30,13 @@ const AUDIT_AUDITOR_ONLY: Expectation = { ...AUDIT_VIEW, practitioner: 403, 'pra
 /** A practitioner's form, sent empty: the practitioner gets it back with errors. */
 const AUDIT_PRACTITIONER_FORM: Expectation = { ...AUDIT_AUDITOR_ONLY, practitioner: 400 };
 
+const QA_ONLY_PAGE: Expectation = { anonymous: 303, 'qa-officer': 200, other: 403 };
+/** An empty form to a QA officer's action: the QA officer gets the form back with errors. */
+const QA_ONLY_FORM: Expectation = { anonymous: 303, 'qa-officer': 400, other: 403 };
+
+/** Challenging a grade of NB-P101: nobody here audited it or holds the case, so those who see it get 403, the rest 404. */
+const DISPUTE_RAISE: Expectation = { anonymous: 303, partner: 403, 'group-manager': 403, moderator: 403, 'qa-officer': 403, 'senior-leader': 403, other: 404 };
+
 const ACTION_SETTERS_PAGE: Expectation = { anonymous: 303, 'practice-manager': 200, 'group-manager': 200, moderator: 200, 'qa-officer': 200, other: 403 };
 /** Who can see the fixture action: its owner, their manager, the service lead and council-wide roles. */
 const ACTION_SEERS = ['practitioner', 'practice-manager', 'group-manager', 'qa-officer', 'senior-leader', 'admin'] as const;
@@ -123,20 +130,6 @@ const MATRIX: Record<string, Expectation> = {
   'GET /timeliness/dip-sample': STAFF_OK,
   'GET /timeliness/indicators': STAFF_OK,
   'POST /timeliness/recompute': { anonymous: 303, 'qa-officer': 303, admin: 303, other: 403 },
-  // Case data. The child is an imported demo child of Family support team north: its team, its
-  // manager, the lead of its service and the council-wide roles see it; nobody else.
-  'GET /cases': STAFF_OK,
-  'GET /cases/:caseId': { anonymous: 303, practitioner: 200, 'practice-manager': 200, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, admin: 200, moderator: 403, iro: 403, partner: 403 },
-  'GET /case-data/imports': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
-  'GET /case-data/imports/new': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
-  // No file chosen: the form comes back with an error.
-  'POST /case-data/imports': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
-  'GET /case-data/imports/:importId': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
-  'GET /case-data/imports/:importId/problems.csv': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
-  'GET /timeliness/drift': STAFF_OK,
-  'GET /timeliness/dip-sample': STAFF_OK,
-  'GET /timeliness/indicators': STAFF_OK,
-  'POST /timeliness/recompute': { anonymous: 303, 'qa-officer': 303, admin: 303, other: 403 },
   // Actions: lists and exports for all staff (each sees their own scope).
   'GET /actions': STAFF_OK,
   'GET /actions/export.csv': STAFF_OK,
@@ -198,7 +191,71 @@ const MATRIX: Record<string, Expectation> = {
   'GET /safeguarding-alerts/:alertId': AUDIT_VIEW,
   'POST /safeguarding-alerts/:alertId/acknowledge': { ...AUDIT_AUDITOR_ONLY, 'practice-manager': 400, 'group-manager': 400 },
   'POST /safeguarding-alerts/:alertId/notes': { ...AUDIT_VIEW, practitioner: 400, 'practice-manager': 400, 'group-manager': 400, 'qa-officer': 400, 'senior-leader': 400 },
+  // The audit programme: QA officers only. The fixture round is the demo's allocated round.
+  'GET /programmes': QA_ONLY_PAGE,
+  'GET /programmes/new': QA_ONLY_PAGE,
+  'POST /programmes/new': QA_ONLY_FORM,
+  'GET /programmes/:programmeId': QA_ONLY_PAGE,
+  'GET /programmes/:programmeId/edit': QA_ONLY_PAGE,
+  'POST /programmes/:programmeId/edit': QA_ONLY_FORM,
+  'GET /programmes/:programmeId/rounds/new': QA_ONLY_PAGE,
+  'POST /programmes/:programmeId/rounds/new': QA_ONLY_FORM,
+  'GET /rounds/:roundId': QA_ONLY_PAGE,
+  'POST /rounds/:roundId/allocate': { anonymous: 303, 'qa-officer': 409, other: 403 },
+  // Adding a case by hand: cases.manage (QA officers and administrators).
+  'GET /cases/new': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'POST /cases/new': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
+  'GET /cases/added/:childId': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  // Moderation. The fixture is NB-P101, waiting in the pool: Chloe Ferris's child (Family support
+  // team south), audited by Kieran Doyle; neither has a role account.
+  'GET /moderation': { anonymous: 303, moderator: 200, 'qa-officer': 200, other: 403 },
+  'GET /moderation/settings': QA_ONLY_PAGE,
+  'POST /moderation/settings': QA_ONLY_FORM,
+  // A post without the button's field is refused before anything is selected.
+  'POST /moderation/process-submitted': QA_ONLY_FORM,
+  'GET /moderation/:moderationId': { anonymous: 303, moderator: 200, 'qa-officer': 200, other: 403 },
+  'POST /moderation/:moderationId/claim': { anonymous: 303, moderator: 303, other: 403 },
+  'POST /moderation/:moderationId': { anonymous: 303, moderator: 400, other: 403 },
+  'POST /moderation/:moderationId/complete': { anonymous: 303, moderator: 400, other: 403 },
+  // Only the auditor or the practitioner challenges a grade: those who see NB-P101 get 403, the rest 404.
+  'GET /moderation/:moderationId/dispute': DISPUTE_RAISE,
+  'POST /moderation/:moderationId/dispute': DISPUTE_RAISE,
+  // Disputes. The fixture is NB-P103's open dispute: Amara Okafor's child (Family support team
+  // north), raised by her, at the meeting of the moderator (Gareth Lloyd) and the auditor.
+  'GET /disputes': STAFF_OK,
+  'GET /disputes/chain': QA_ONLY_PAGE,
+  'POST /disputes/chain': QA_ONLY_FORM,
+  'GET /disputes/:disputeId': { anonymous: 303, partner: 403, iro: 404, admin: 404, other: 200 },
+  // An empty form from anyone who sees the dispute comes back with errors.
+  'POST /disputes/:disputeId/position': { anonymous: 303, partner: 403, iro: 404, admin: 404, other: 400 },
+  'POST /disputes/:disputeId/outcome': { anonymous: 303, partner: 403, iro: 404, admin: 404, other: 400 },
+  // Stage 3: the QA team; the cases chosen for senior leaders are theirs to see too.
+  'GET /themes': QA_ONLY_PAGE,
+  'POST /themes': QA_ONLY_FORM,
+  'GET /themes/:themeId': QA_ONLY_PAGE,
+  'POST /themes/:themeId/retire': { anonymous: 303, 'qa-officer': 303, other: 403 },
+  'POST /themes/:themeId/reinstate': { anonymous: 303, 'qa-officer': 303, other: 403 },
+  'GET /audits/:auditId/evaluation': QA_ONLY_PAGE,
+  'POST /audits/:auditId/evaluation/themes': QA_ONLY_FORM,
+  // NB-A006 carries no theme: nothing to remove.
+  'POST /audits/:auditId/evaluation/themes/:themeId/remove': { anonymous: 303, 'qa-officer': 404, other: 403 },
+  'POST /audits/:auditId/evaluation/slt': QA_ONLY_FORM,
+  'POST /audits/:auditId/evaluation/close': QA_ONLY_FORM,
+  'GET /slt': { anonymous: 303, 'qa-officer': 200, 'senior-leader': 200, other: 403 },
 };
+
+/** The audit programme's demo records: a programme, its allocated round, a child, a moderation, a dispute, a theme. */
+async function programmeFixtures(t: TestApp): Promise<Record<'programmeId' | 'roundId' | 'childId' | 'moderationId' | 'disputeId' | 'themeId', string>> {
+  const one = async (query: ReturnType<typeof sql>) => (await queryRows<{ id: string }>(t.database.db, query))[0]!.id;
+  return {
+    programmeId: await one(sql`select id from audit_programmes where title = 'Monthly collaborative audits'`),
+    roundId: await one(sql`select round_id as id from audit_round_allocations limit 1`),
+    childId: await one(sql`select id from children where child_ref = 'NB-P001'`),
+    moderationId: await one(sql`select a.id from audits a join children c on c.id = a.child_id where c.child_ref = 'NB-P101'`),
+    disputeId: await one(sql`select d.id from audit_disputes d join audits a on a.id = d.audit_id join children c on c.id = a.child_id where c.child_ref = 'NB-P103'`),
+    themeId: await one(sql`select id from audit_themes_list where name = 'Drift and delay'`),
+  };
+}
 
 /** The demo audit NB-A006 and its safeguarding alert. */
 async function auditFixtures(t: TestApp): Promise<{ auditId: string; alertId: string }> {
@@ -213,16 +270,6 @@ async function auditFixtures(t: TestApp): Promise<{ auditId: string; alertId: st
 async function actionFixture(t: TestApp): Promise<string> {
   const [row] = await t.database.db.select({ id: actions.id }).from(actions).where(like(actions.what, 'Update the chronology to include the last three months%'));
   return row!.id;
-}
-
-/** An imported demo child of Family support team north, and the demo import itself. */
-async function caseFixtures(t: TestApp): Promise<{ caseId: string; importId: string }> {
-  const [child] = await queryRows<{ id: string }>(
-    t.database.db,
-    sql`select id from children where organisation_id = ${t.council.organisationId} and source = 'import' and team_id = ${t.council.teams['fst-north']} order by child_ref limit 1`,
-  );
-  const [record] = await queryRows<{ id: string }>(t.database.db, sql`select id from case_imports where organisation_id = ${t.council.organisationId} limit 1`);
-  return { caseId: child!.id, importId: record!.id };
 }
 
 /** An imported demo child of Family support team north, and the demo import itself. */
@@ -266,12 +313,12 @@ describe('access-control matrix', () => {
       catalogueId: 'practice-audit-tool',
       notificationId: '00000000-0000-4000-8000-000000000000',
       ...(await caseFixtures(t)),
-      ...(await caseFixtures(t)),
       actionId: await actionFixture(t),
       toolId: 'practice-audit-tool',
       closureDate: '2026-12-29',
       ...(await auditFixtures(t)),
       areaNumber: '1',
+      ...(await programmeFixtures(t)),
     };
     const home = await clients.get('admin')!.get('/');
     assetUrl = /href="(\/assets\/application-[^"]+\.css)"/.exec(home.text)![1]!;
