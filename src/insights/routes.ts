@@ -11,7 +11,7 @@ import type { Db } from '../platform/db/client.ts';
 import { insightContext, type InsightCapability, type InsightContext } from './context.ts';
 import { auditsBehind } from './drilldown.ts';
 import { exportRequest, sendTable } from './export.ts';
-import { parseDrill, periodLabel } from './filters.ts';
+import { CASE_TYPE_WORDS, parseDrill, periodLabel } from './filters.ts';
 import { frameFor, pagesFor } from './frame.ts';
 import { practiceQuality, type Headline } from './practice-quality.ts';
 import { timeliness } from './timeliness.ts';
@@ -20,6 +20,15 @@ import { voice } from './voice.ts';
 import { calibration } from './calibration.ts';
 import type { Figure } from './tables.ts';
 import { ToolLibrary } from './tools.ts';
+import { agreementWords, listRehearsals, rehearsalChoices, rehearsalReport, RehearsalInput, startRehearsal } from './rehearsal.ts';
+import { can, NotFoundError } from '../platform/auth/actor.ts';
+import { parseForm, singleError, type FieldErrors } from '../platform/http/forms.ts';
+import { formatDate } from '../platform/http/render.ts';
+import { londonDate } from '../platform/calendar/london.ts';
+import { FieldProblem as ProgrammeFieldProblem } from '../audits/programme/service.ts';
+import { RoundProblem } from '../audits/programme/rounds.ts';
+import { peopleOf } from '../audits/programme/people.ts';
+import { z } from 'zod';
 import './views.ts';
 
 /** A dashboard's page model and the tables it can download, built from one context. */
@@ -137,6 +146,67 @@ export const insightsModule: AppModule = {
         await logExport(db, res, `${slug}/${table.id}`);
       });
     }
+
+    // ------------------------------------------------------------ inspection rehearsal
+    const caseTypeWords = (types: readonly string[]) => types.map((t) => CASE_TYPE_WORDS[t as keyof typeof CASE_TYPE_WORDS] ?? t).join(', ');
+
+    async function rehearsalPage(res: Response, values: Record<string, unknown>, errors?: FieldErrors, status = 200) {
+      const actor = actorOf(res);
+      const [list, choices] = await Promise.all([listRehearsals(db, actor), can(actor, 'insights.rehearse') ? rehearsalChoices(db, actor) : Promise.resolve(undefined)]);
+      render(
+        res,
+        'insights/rehearsal',
+        { f: frameFor(undefined, actor, '/insights/rehearsal'), rehearsals: list.map((r) => ({ ...r, caseTypeWords: caseTypeWords(r.caseTypes) })), choices, values, errors },
+        status,
+      );
+    }
+
+    app.get('/insights/rehearsal', requireCapability('insights.calibration'), async (_req, res) => {
+      const actor = actorOf(res);
+      const choices = can(actor, 'insights.rehearse') ? await rehearsalChoices(db, actor) : undefined;
+      // Ready to draw: every main case type, every practice manager as an auditor.
+      const defaults = choices
+        ? {
+            title: `Rehearsal ${formatDate(londonDate(now()))}`,
+            toolId: choices.tools.find((t) => t.value === 'practice-audit-tool')?.value ?? '',
+            caseTypes: choices.caseTypes.map((t) => t.value),
+            sampleSize: '20',
+            auditorIds: (await peopleOf(db, actor.organisationId)).filter((p) => p.roles.includes('practice-manager')).map((p) => p.id),
+            dueInWorkingDays: '20',
+          }
+        : {};
+      await rehearsalPage(res, defaults);
+    });
+
+    app.post('/insights/rehearsal', requireCapability('insights.rehearse'), async (req, res) => {
+      const form = parseForm(RehearsalInput, req.body);
+      if (!form.ok) return rehearsalPage(res, form.values, form.errors, 400);
+      let started: { roundId: string };
+      try {
+        started = await startRehearsal(db, actorOf(res), form.value, londonDate(now()));
+      } catch (error) {
+        if (error instanceof ProgrammeFieldProblem) return rehearsalPage(res, form.values, singleError(error.field, error.message), 400);
+        if (error instanceof RoundProblem) return rehearsalPage(res, form.values, singleError('toolId', error.message), 400);
+        throw error;
+      }
+      res.redirect(303, `/insights/rehearsal/${started.roundId}`);
+    });
+
+    app.get('/insights/rehearsal/:roundId', requireCapability('insights.calibration'), async (req, res) => {
+      const actor = actorOf(res);
+      const roundId = z.uuid().safeParse(req.params.roundId);
+      if (!roundId.success) throw new NotFoundError();
+      const today = londonDate(now());
+      const report = await rehearsalReport(db, actor, await library.load(db, actor.organisationId), roundId.data, today);
+      render(res, 'insights/rehearsal-report', {
+        f: frameFor(undefined, actor, '/insights/rehearsal'),
+        report,
+        caseTypeWords: caseTypeWords(report.caseTypes),
+        overall: agreementWords(report.overall),
+        items: agreementWords(report.items),
+        roundHref: can(actor, 'programme.manage') ? `/rounds/${report.roundId}` : undefined,
+      });
+    });
 
     app.get('/insights/audits', requireCapability('insights.index'), async (req, res) => {
       const actor = actorOf(res);

@@ -3,6 +3,8 @@ import type { Frame, InsightPage } from './frame.ts';
 import type { Headline } from './practice-quality.ts';
 import type { DrillResult } from './drilldown.ts';
 import type { Figure } from './tables.ts';
+import type { FieldErrors } from '../platform/http/forms.ts';
+import type { RehearsalChoices, RehearsalListing, RehearsalReport } from './rehearsal.ts';
 
 /** Every dashboard: headline figures, a few sentences on how to read it, then its figures. */
 export interface DashboardModel {
@@ -19,5 +21,22 @@ declare module '../platform/http/render.ts' {
     'insights/index': { pages: InsightPage[] };
     'insights/dashboard': DashboardModel;
     'insights/audits': { f: Frame; period: string; result: DrillResult };
+    'insights/rehearsal': {
+      f: Frame;
+      rehearsals: Array<RehearsalListing & { caseTypeWords: string }>;
+      /** Only for those who may run one. */
+      choices?: RehearsalChoices | undefined;
+      values: Record<string, unknown>;
+      errors?: FieldErrors | undefined;
+    };
+    'insights/rehearsal-report': {
+      f: Frame;
+      report: RehearsalReport;
+      caseTypeWords: string;
+      overall: Array<{ label: string; value: string }>;
+      items: Array<{ label: string; value: string }>;
+      /** The round's page in the audit programme, for those who run it. */
+      roundHref?: string | undefined;
+    };
   }
 }
