@@ -84,7 +84,7 @@ interface ItemRow {
 }
 
 /** Each graded item's settled grade: the moderator's where the moderation is complete. */
-async function itemRows(ctx: InsightContext): Promise<ItemRow[]> {
+export async function itemRows(ctx: InsightContext): Promise<ItemRow[]> {
   return queryRows<ItemRow>(
     ctx.db,
     sql`select audits.tool_id as "toolId", audits.tool_version as "toolVersion", r.area_id as "areaId", r.criterion_id as "criterionId",

@@ -13,12 +13,14 @@ import { auditsBehind } from './drilldown.ts';
 import { exportRequest, sendTable } from './export.ts';
 import { CASE_TYPE_WORDS, parseDrill, periodLabel } from './filters.ts';
 import { frameFor, pagesFor } from './frame.ts';
-import { practiceQuality, type Headline } from './practice-quality.ts';
+import { practiceQuality } from './practice-quality.ts';
 import { timeliness } from './timeliness.ts';
 import { actionsDashboard } from './actions.ts';
 import { voice } from './voice.ts';
 import { calibration } from './calibration.ts';
-import type { Figure } from './tables.ts';
+import { ofstedEvidence, EvidenceLibrary } from './evidence.ts';
+import { themes } from './themes.ts';
+import type { DashboardModel } from './views.ts';
 import { ToolLibrary } from './tools.ts';
 import { agreementWords, listRehearsals, rehearsalChoices, rehearsalReport, RehearsalInput, startRehearsal } from './rehearsal.ts';
 import { can, NotFoundError } from '../platform/auth/actor.ts';
@@ -32,15 +34,13 @@ import { z } from 'zod';
 import './views.ts';
 
 /** A dashboard's page model and the tables it can download, built from one context. */
-interface Dashboard {
-  title: string;
-  period: string;
-  headlineFigures: Headline[];
-  intro: string[];
-  figures: Figure[];
+type Dashboard = Omit<DashboardModel, 'f'>;
+
+interface Libraries {
+  evidence: EvidenceLibrary;
 }
 
-const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (ctx: InsightContext) => Promise<Dashboard> }> = [
+const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (ctx: InsightContext, libraries: Libraries) => Promise<Dashboard> }> = [
   {
     path: '/insights/practice-quality',
     capability: 'insights.view',
@@ -120,12 +120,45 @@ const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (c
       };
     },
   },
+  {
+    path: '/insights/evidence',
+    capability: 'insights.evidence',
+    build: async (ctx, libraries) => {
+      const page = await ofstedEvidence(ctx, libraries.evidence);
+      return {
+        title: 'Ofsted evidence',
+        period: page.period,
+        headlineFigures: [],
+        intro: [
+          'For each ILACS judgement area and each outcome measure (seed 001), the evidence Sightline holds: the audits and criteria mapped to it and their grades, the deadlines, the actions and family feedback, and the strengths and areas for development by theme.',
+          'Criteria are linked to measures by the catalogue’s evidence mapping, which says why for each link.',
+        ],
+        figures: [],
+        sections: page.areas.map((a) => ({ heading: a.title, figures: [a.summary, a.themes, ...(a.measures ? [a.measures] : []), ...(a.items ? [a.items] : [])] })),
+      };
+    },
+  },
+  {
+    path: '/insights/themes',
+    capability: 'insights.evidence',
+    build: async (ctx) => {
+      const page = await themes(ctx);
+      return {
+        title: 'Themes and the learning loop',
+        period: page.period,
+        headlineFigures: page.headlines,
+        intro: ['Themes the QA team found reading across audits (stage 3): strengths, barriers and recurring issues, in audits completed in the period.'],
+        figures: [page.counts, page.byQuarter, page.loop, page.quotes],
+      };
+    },
+  },
 ];
 
 export const insightsModule: AppModule = {
   navigation: [{ href: '/insights', text: 'Insights', capability: 'insights.index' }],
   register(app: Express, { db, now }) {
     const library = new ToolLibrary();
+    const libraries: Libraries = { evidence: new EvidenceLibrary() };
     const contextFor = (res: Response, capability: InsightCapability, query: unknown) => insightContext(db, actorOf(res), library, capability, query, now());
 
     app.get('/insights', requireCapability('insights.index'), (_req, res) => {
@@ -137,12 +170,14 @@ export const insightsModule: AppModule = {
       const slug = path.slice('/insights/'.length);
       app.get(path, requireCapability(capability), async (req, res) => {
         const ctx = await contextFor(res, capability, req.query);
-        render(res, 'insights/dashboard', { f: frameFor(ctx, ctx.actor, path), ...(await build(ctx)) });
+        render(res, 'insights/dashboard', { f: frameFor(ctx, ctx.actor, path), ...(await build(ctx, libraries)) });
       });
       app.get(`${path}/export`, requireCapability(capability), async (req, res) => {
         const request = exportRequest(req.query);
         const ctx = await contextFor(res, capability, req.query);
-        const table = await sendTable(res, (await build(ctx)).figures.map((f) => f.table), request, slug, `${ctx.filter.from}-to-${ctx.filter.to}`);
+        const page = await build(ctx, libraries);
+        const tables = [...page.figures, ...(page.sections ?? []).flatMap((s) => s.figures)].map((f) => f.table);
+        const table = await sendTable(res, tables, request, slug, `${ctx.filter.from}-to-${ctx.filter.to}`);
         await logExport(db, res, `${slug}/${table.id}`);
       });
     }

@@ -14,6 +14,8 @@ export interface DashboardModel {
   headlineFigures: Headline[];
   intro: string[];
   figures: Figure[];
+  /** Further figures under their own headings (the judgement areas of the Ofsted evidence). */
+  sections?: Array<{ heading: string; figures: Figure[] }>;
 }
 
 declare module '../platform/http/render.ts' {
