@@ -4,7 +4,7 @@ import { createTestApp, type TestApp, type TestClient } from '../../../test/supp
 import { notifications } from '../../platform/notify/schema.ts';
 import { auditEvents, audits, moderations, responses } from '../schema.ts';
 import { actorOf, auditOf, signInAsPerson, submittedAudit } from '../programme/test-helpers.ts';
-import { selectForModeration } from './service.ts';
+import { claimModeration, selectForModeration } from './service.ts';
 
 /** Every decision field on a moderation form, set to agree. */
 function agreeAll(html: string): Record<string, string> {
@@ -173,6 +173,17 @@ describe('moderation', () => {
     expect(stale.text).toContain('Someone else changed this while you were editing');
     expect(stale.text).toContain('Words typed in another tab.');
     expect(stale.text).toContain('First words saved.');
+  });
+
+  it('gives an audit to one moderator when two claim it at the same moment', async () => {
+    const audit = await submittedAudit(t, { ref: 'NB-T7', team: 'fst-south', worker: 'sw-3', auditor: 'pm-cic', finalGrade: 'inadequate' });
+    await select('pm-cic', audit);
+    const [gareth, imran] = [await actorOf(t, 'moderator'), await actorOf(t, 'qa-lead')];
+    const results = await Promise.allSettled([claimModeration(t.database.db, gareth, audit.id), claimModeration(t.database.db, imran, audit.id)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const [row] = await t.database.db.select().from(moderations).where(eq(moderations.auditId, audit.id));
+    const winner = results[0]!.status === 'fulfilled' ? gareth : imran;
+    expect(row!.moderatorId).toBe(winner.userId);
   });
 
   it('never lets an auditor moderate their own audit', async () => {

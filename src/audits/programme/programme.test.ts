@@ -9,7 +9,9 @@ import { users } from '../../org/schema.ts';
 import { children } from '../../cases/schema.ts';
 import { getPublishedVersion } from '../../standards/versions/service.ts';
 import { audits, programmes, rounds } from '../schema.ts';
-import type { DrawRecord } from './rounds.ts';
+import { allocateRound, type DrawRecord } from './rounds.ts';
+import { actorOf } from './test-helpers.ts';
+import { ConflictError } from '../../platform/http/errors.ts';
 
 describe('the audit programme', () => {
   let t: TestApp;
@@ -191,6 +193,16 @@ describe('the audit programme', () => {
     expect(await t.database.db.select().from(audits).where(eq(audits.roundId, b))).toHaveLength(0);
     const page = await qa.get(`/rounds/${b}`);
     expect(page.text.match(/An audit of this case was opened after the draw\./g)).toHaveLength(3);
+  });
+
+  it('allocates a round once when two people allocate it at the same moment', async () => {
+    const roundId = await draw({ seed: 'race', sampleSize: '2' });
+    const officer = await actorOf(t, 'qa-officer');
+    const lead = await actorOf(t, 'qa-lead');
+    const results = await Promise.allSettled([allocateRound(t.database.db, officer, roundId, today), allocateRound(t.database.db, lead, roundId, today)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+    expect(await t.database.db.select().from(audits).where(eq(audits.roundId, roundId))).toHaveLength(2);
   });
 
   it('targets the cases not audited for the longest, and says why each was picked', async () => {
