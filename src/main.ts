@@ -1,5 +1,5 @@
 /**
- * The `sightline` command line: serve | demo | migrate | compliance | import.
+ * The `sightline` command line: serve | demo | migrate | compliance | import | backup | restore.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +31,11 @@ Commands:
                       SSDA903, CIN census, SSD), with no database or server.
   import FILE_OR_DIR... [--organisation NAME_OR_ID]
                       Import case-data extracts into the database, with progress.
+  backup [--out FILE] Write every record to one file (gzip'd JSON lines with a manifest),
+                      from either database; restores into either.
+  restore FILE [--force]
+                      Restore a backup into an empty database (--force: replace what it
+                      holds), in one transaction, checked against the manifest.
 
 Options:
   -h, --help          Show this help.
@@ -38,7 +43,8 @@ Options:
 Configuration is by environment variable: PORT, HOST, DATABASE_URL, SIGHTLINE_DATA_DIR,
 DEMO_PASSWORD, SESSION_SECRET, COOKIE_SECURE, LOG_LEVEL, NODE_ENV, TRUST_PROXY, PUBLIC_URL,
 EMAIL_TRANSPORT, EMAIL_DIR, EMAIL_FROM, SMTP_URL, NOTIFY_API_KEY, NOTIFY_TEMPLATE_ID,
-JOBS_INTERVAL_MINUTES (see README).
+JOBS_INTERVAL_MINUTES, LOCAL_ACCOUNTS, OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET,
+OIDC_REDIRECT_URL, OIDC_GROUPS_CLAIM, OIDC_ROLE_MAP, TOTP_ENCRYPTION_KEY (see README).
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -57,6 +63,12 @@ export async function main(argv: string[]): Promise<number> {
         return await migrateOnly(rest);
       case 'jobs':
         return await jobsRunOnce(rest);
+      case 'backup':
+      case 'restore': {
+        const { runBackupCommand, runRestoreCommand } = await import('./platform/backup/command.ts');
+        const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
+        return await (command === 'backup' ? runBackupCommand : runRestoreCommand)(rest, io, () => open(loadConfig()));
+      }
       case 'compliance': {
         const { runComplianceCommand } = await import('./timeliness/compliance-command.ts');
         return await runComplianceCommand(rest, { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) });
@@ -189,6 +201,7 @@ async function serve(args: string[]): Promise<number> {
     cookieSecure: config.cookieSecure,
     development: config.development,
     trustProxy: config.trustProxy,
+    identity: config.identity,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
