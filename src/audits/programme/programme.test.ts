@@ -178,6 +178,10 @@ describe('the audit programme', () => {
     const page = await qa.get(`/rounds/${roundId}`);
     expect(page.text).toContain('Audits allocated');
     expect(page.text).not.toContain('Allocate 4 audits');
+    for (const { audit } of created) {
+      const logged = await t.database.db.select().from(accessLog).where(and(eq(accessLog.recordType, 'audit'), eq(accessLog.recordId, audit.id)));
+      expect(logged.length).toBeGreaterThan(0);
+    }
   });
 
   it('allocates a round once, and never opens a second audit of a case allocated since the draw', async () => {

@@ -206,6 +206,10 @@ export const programmeModule: AppModule = {
       const actor = actorOf(res);
       const round = await roundsService.getRound(db, actor, idParam(req, 'roundId'));
       await recordAccess(db, actor, { recordType: 'audit-round', recordId: round.id, action: 'view' }, res.locals.requestId);
+      // Once allocated, the page lists the round's audits: each is a view of that audit.
+      if (round.allocation.state === 'allocated') {
+        for (const audit of round.allocation.audits) await recordAccess(db, actor, { recordType: 'audit', recordId: audit.id, action: 'view' }, res.locals.requestId);
+      }
       render(res, 'audits/programme/round', { round: presentRound(round, await placeNames(db, actor.organisationId)) });
     });
 
