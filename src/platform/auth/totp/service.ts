@@ -188,7 +188,14 @@ async function acceptCode(db: Db, secretKey: Buffer, userId: string, code: strin
     .from(totpCredentials)
     .where(and(eq(totpCredentials.userId, userId), isNotNull(totpCredentials.confirmedAt)));
   if (!credential) return false;
-  const step = matchingStep(openSecret(secretKey, userId, credential.secretSealed), code, now);
+  let secret: string;
+  try {
+    secret = openSecret(secretKey, userId, credential.secretSealed);
+  } catch {
+    // Sealed under another key (TOTP_ENCRYPTION_KEY changed): no code can match; an administrator resets it.
+    return false;
+  }
+  const step = matchingStep(secret, code, now);
   if (step === undefined) return false;
   const updated = await db
     .update(totpCredentials)
