@@ -242,5 +242,8 @@ describe('the audit programme', () => {
     });
     expect(past.status).toBe(400);
     expect(past.text).toContain('The due date must be in the future');
+    const stranger = await qa.post(`/programmes/${collaborative}/rounds/new`, { title: 'Bad round', method: 'random', sampleSize: '3', exclusionMonths: '12', auditorIds: '00000000-0000-4000-8000-000000000001', ...dueFields });
+    expect(stranger.status).toBe(400);
+    expect(stranger.text).toContain('Select auditors from the list');
   });
 });

@@ -7,7 +7,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
 import { queryRows } from '../../platform/db/client.ts';
-import { ForbiddenError, NotFoundError, requireCapability, type Actor } from '../../platform/auth/actor.ts';
+import { NotFoundError, requireCapability, type Actor } from '../../platform/auth/actor.ts';
 import { ConflictError } from '../../platform/http/errors.ts';
 import { addMonths, type IsoDate } from '../../platform/calendar/index.ts';
 import { notify } from '../../platform/notify/in-app.ts';
@@ -18,7 +18,7 @@ import { audits, rounds } from '../schema.ts';
 import { recordAuditEvent } from '../core.ts';
 import { roundAllocations } from './schema.ts';
 import { allocate, drawSample, STRATIFY_BY, TARGETS, type Allocation, type Candidate, type DrawEntry, type DrawRequest, type RoundAuditor, type Stratum } from './sampling.ts';
-import { getProgramme } from './service.ts';
+import { FieldProblem, getProgramme } from './service.ts';
 import { isoDateFrom } from './dates.ts';
 import { peopleOf, type Person } from './people.ts';
 
@@ -113,7 +113,7 @@ export async function drawRound(db: Db, actor: Actor, programmeId: string, input
   const people = await peopleOf(db, actor.organisationId);
   const auditors: RoundAuditor[] = input.auditorIds.map((id) => {
     const person = people.find((p) => p.id === id);
-    if (!person) throw new ForbiddenError('Select auditors from the list.');
+    if (!person) throw new FieldProblem('auditorIds', 'Select auditors from the list');
     return { userId: id, teamId: person.teamId };
   });
   const method: RoundMethod = {

@@ -198,8 +198,13 @@ export const programmeModule: AppModule = {
       if (!form.ok) return roundForm(res, id, body, linkDateErrors(form.errors, 'dueDate'), 400);
       const today = londonDate(now());
       if (form.value.dueDate <= today) return roundForm(res, id, body, linkDateErrors(singleError('dueDate', 'The due date must be in the future'), 'dueDate'), 400);
-      const roundId = await roundsService.drawRound(db, actorOf(res), id, form.value, today);
-      res.redirect(303, `/rounds/${roundId}`);
+      try {
+        const roundId = await roundsService.drawRound(db, actorOf(res), id, form.value, today);
+        res.redirect(303, `/rounds/${roundId}`);
+      } catch (error) {
+        if (!(error instanceof programmes.FieldProblem)) throw error;
+        await roundForm(res, id, body, singleError(error.field, error.message), 400);
+      }
     });
 
     app.get('/rounds/:roundId', manage, async (req, res) => {
