@@ -53,7 +53,7 @@ export function workOutJudgement(tool: AuditTool, areas: readonly FormArea[], ar
   for (const area of applicable) grades[area.id] = areaAnswers.get(area.id)?.grade ?? undefined;
   const proposal = proposeJudgement(tool, grades);
   if (proposal) return { kind: 'proposal', result: proposal };
-  const missing = applicable.filter((a) => !grades[a.id]).map((a) => `grade for area ${a.number} (${a.title})`);
+  const missing = applicable.filter((a) => !grades[a.id]).map((a) => `grade for area ${a.position} (${a.title})`);
   return { kind: 'professional', missing: applicable.length ? missing : ['at least one area must apply to the case'] };
 }
 

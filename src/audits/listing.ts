@@ -65,7 +65,8 @@ export async function listAudits(db: Db, actor: Actor, filter: ListFilter) {
         filter.toolId ? eq(audits.toolId, filter.toolId) : undefined,
       ),
     )
-    .orderBy(asc(audits.dueDate), asc(children.childRef))
+    // Work still to do first, soonest due first; finished audits after.
+    .orderBy(sql`case when ${audits.status} in ('closed', 'cancelled') then 1 else 0 end`, asc(audits.dueDate), asc(children.childRef))
     .limit(LIST_LIMIT + 1);
   return {
     rows: rows.slice(0, LIST_LIMIT).map((r) => ({

@@ -88,6 +88,7 @@ export function presentArea(ctx: AuditContext, area: FormArea) {
   const evident = answers.get('')?.featuresEvident ?? {};
   return {
     number: area.number,
+    position: area.position,
     title: area.title,
     variant: area.variant ?? null,
     status: auditStatusOf(ctx, area),
@@ -158,7 +159,7 @@ async function moderationOf(db: Db, ctx: AuditContext) {
     const area = ctx.areas.find((a) => a.id === r.areaId);
     if (!area) return [];
     const item = area.items.find((i) => i.criterionId === r.criterionId);
-    return [{ area: `${area.number}. ${area.title}`, item: item?.title ?? r.criterionId, grade: gradeLabel(ctx, r.grade), reason: r.reason }];
+    return [{ area: `${area.position}. ${area.title}`, item: item?.title ?? r.criterionId, grade: gradeLabel(ctx, r.grade), reason: r.reason }];
   });
   return { ...moderation, overallGrade: gradeLabel(ctx, moderation.overallGrade), grades };
 }
@@ -243,7 +244,7 @@ export async function timelineOf(db: Db, ctx: AuditContext) {
     .orderBy(asc(auditEvents.at), asc(auditEvents.id));
   const areaName = (id: string) => {
     const area = ctx.areas.find((a) => a.id === id);
-    return area ? `${area.number}: ${area.title}` : id;
+    return area ? `${area.position}: ${area.title}` : id;
   };
   const grade = (id: string | null) => gradeLabel(ctx, id);
   const entries: Array<{ at: Date; until: Date | null; count: number; who: string; text: string; key: string }> = [];

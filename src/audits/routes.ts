@@ -92,7 +92,7 @@ function overviewTasks(ctx: AuditContext) {
   const areas = ctx.visibleAreas.map((area) => {
     const status = stageOne.auditStatusOf(ctx, area);
     return {
-      title: { text: `${area.number}. ${area.title}${area.variant ? `: ${area.variant}` : ''}` },
+      title: { text: `${area.position}. ${area.title}${area.variant ? `: ${area.variant}` : ''}` },
       href: `/audits/${id}/areas/${area.number}`,
       status: TASK_TAG[status] ? { tag: TASK_TAG[status] } : { text: 'Completed' },
     };
@@ -171,7 +171,7 @@ export const auditsModule: AppModule = {
       const areas = ctx.areas.map((area) => {
         const s = stageOne.selfStatusOf(ctx, area);
         return {
-          title: { text: `${area.number}. ${area.title}${area.variant ? `: ${area.variant}` : ''}` },
+          title: { text: `${area.position}. ${area.title}${area.variant ? `: ${area.variant}` : ''}` },
           href: `/audits/${ctx.audit.id}/self-assessment/${area.number}`,
           status: TASK_TAG[s] ? { tag: TASK_TAG[s] } : { text: 'Completed' },
           done: s === 'completed',
@@ -296,7 +296,7 @@ export const auditsModule: AppModule = {
         const changes = await stageOne.changesSince(db, fresh.audit, form.value.version);
         const areaName = (id: string) => {
           const a = fresh.areas.find((x) => x.id === id);
-          return a ? `${a.number}: ${a.title}` : id;
+          return a ? `${a.position}: ${a.title}` : id;
         };
         return renderArea(
           res,

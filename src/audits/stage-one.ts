@@ -333,7 +333,7 @@ export async function confirmOverallJudgement(db: Db, actor: Actor, auditId: str
   if (!ctx.access.audit) throw new ForbiddenError('Only the auditor forms the overall judgement.');
   if (ctx.audit.status !== 'in-progress') throw new AuditStateError(stateMessage(ctx.audit.status, 'audit'));
   const unfinished = ctx.areas.filter((a) => !['completed', 'not-applicable'].includes(auditStatusOf(ctx, a)));
-  if (unfinished.length) throw new JudgementProblem('finalGrade', `Complete every area before confirming the judgement. Still to do: ${unfinished.map((a) => `${a.number}. ${a.title}`).join('; ')}`);
+  if (unfinished.length) throw new JudgementProblem('finalGrade', `Complete every area before confirming the judgement. Still to do: ${unfinished.map((a) => `${a.position}. ${a.title}`).join('; ')}`);
   const confirmation = confirmJudgement(ctx.tool, judgementBasis(ctx), finalGrade, reason);
   if (!confirmation.ok) throw new JudgementProblem(confirmation.field, confirmation.message);
   await db.transaction(async (tx) => {
@@ -364,7 +364,7 @@ export async function submissionReadiness(db: Db, ctx: AuditContext): Promise<Re
   const problems: string[] = [];
   for (const area of ctx.areas) {
     const status = auditStatusOf(ctx, area);
-    if (status !== 'completed' && status !== 'not-applicable') problems.push(`Complete area ${area.number}: ${area.title}${area.variant ? ` (${area.variant})` : ''}`);
+    if (status !== 'completed' && status !== 'not-applicable') problems.push(`Complete area ${area.position}: ${area.title}${area.variant ? ` (${area.variant})` : ''}`);
   }
   const basis = judgementBasis(ctx);
   if (!judgementStands(ctx.audit, basis)) {

@@ -35,8 +35,10 @@ export interface FeatureGroup {
 
 export interface FormArea {
   id: string;
-  /** Position in the tool, for URLs: /areas/3 rather than the tool's own id. */
+  /** Position in the tool, for URLs: /areas/3 rather than the tool's own id. Stable for a version. */
   number: number;
+  /** Position among the areas that apply to this child: how people number them ("area 6"). */
+  position: number;
   title: string;
   variant: string | undefined;
   description: string | undefined;
@@ -67,7 +69,8 @@ export function areaApplies(area: Area, caseType: string | null): boolean {
 
 export function formAreas(tool: AuditTool, caseType: string | null): FormArea[] {
   const ticks = ticksFeatures(tool);
-  return tool.areas.flatMap((area, position) => {
+  let shown = 0;
+  return tool.areas.flatMap((area, index) => {
     if (!areaApplies(area, caseType)) return [];
     const optionsFor = (descriptors: Record<string, string[]> | undefined): GradeOption[] =>
       // With ticked features the descriptors are already on the page as checkboxes.
@@ -82,7 +85,8 @@ export function formAreas(tool: AuditTool, caseType: string | null): FormArea[] 
     return [
       {
         id: area.id,
-        number: position + 1,
+        number: index + 1,
+        position: ++shown,
         title: area.title,
         variant: area.variant,
         description: area.description,
