@@ -139,7 +139,7 @@ describe('single sign-on through the council\'s identity provider', () => {
   it('returns to the page asked for, and never to another site', async () => {
     const client = new TestClient(app);
     expect((await ssoSignIn(client, 'chris.dale', { returnTo: '/admin/users' })).response.headers.location).toBe('/admin/users');
-    for (const hostile of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/%2F%2Fevil.example', 'javascript:alert(1)', '/sign-in/sso']) {
+    for (const hostile of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/%2F%2Fevil.example', '/.//evil.example', 'javascript:alert(1)', '/sign-in/sso']) {
       const { response } = await ssoSignIn(new TestClient(app), 'chris.dale', { returnTo: hostile });
       expect(response.status).toBe(303);
       const location = response.headers.location!;

@@ -119,6 +119,8 @@ export function safeReturnPath(value: unknown): string | undefined {
     return undefined;
   }
   if (resolved.origin !== base) return undefined;
+  // Dot segments can resolve to a path a browser reads as another host: "/.//evil" → "//evil".
+  if (resolved.pathname.startsWith('//')) return undefined;
   // The sign-in pages themselves are never a destination: that would loop.
   if (resolved.pathname === '/sign-in' || resolved.pathname.startsWith('/sign-in/')) return undefined;
   // Only the path: a query string could hold what someone searched for (a child's name), and
