@@ -194,6 +194,8 @@ async function serve(args: string[]): Promise<number> {
     }
   }
 
+  // Loaded before listening, so Ctrl+C works as soon as the address is printed.
+  const { startBackgroundJobs } = await import('./platform/jobs/background.ts');
   const app = await buildWebApp({
     database,
     logger,
@@ -214,7 +216,6 @@ async function serve(args: string[]): Promise<number> {
       ` — started in ${Math.round(performance.now() - started)} ms. Press Ctrl+C to stop.`,
   );
 
-  const { startBackgroundJobs } = await import('./platform/jobs/background.ts');
   const jobs = config.jobsIntervalMinutes > 0 ? startBackgroundJobs(database.db, config, logger) : undefined;
 
   await new Promise<void>((resolve) => {
