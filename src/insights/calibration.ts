@@ -286,7 +286,7 @@ export async function calibration(ctx: InsightContext): Promise<Calibration> {
           { label: 'Share lowered', numeric: true },
           { label: 'Council rate', numeric: true },
           { label: 'Chance of this many or more (p)', numeric: true },
-          { label: 'Flag' },
+          { label: 'Result' },
         ],
         rows: tests.map((t) => [
           text(t.label),
@@ -296,7 +296,7 @@ export async function calibration(ctx: InsightContext): Promise<Calibration> {
           percentage(t.test.n ? t.test.lowered / t.test.n : null),
           percentage(t.test.councilRate),
           decimal(t.test.pValue, 3),
-          text(t.test.flagged ? `Flagged: ${t.test.reason}` : t.test.reason),
+          text(t.test.reason),
         ]),
         empty: 'No audits were moderated in this period.',
       },

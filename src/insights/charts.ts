@@ -103,12 +103,20 @@ function legend(series: readonly Series[], y: number): { rects: Rect[]; labels: 
   return { rects, labels, height: (row + 1) * 20 };
 }
 
-function valueAxis(max: number, top: number, bottom: number, format: (v: number) => string): { lines: Line[]; labels: Label[] } {
+/** Gridlines at whole numbers where the axis counts things: 10 splits in fives, 2 in twos. */
+function tickCount(max: number, whole: boolean): number {
+  if (!whole) return 4;
+  if (max <= 1) return 1;
+  return [5, 4, 2].find((n) => Number.isInteger(max / n)) ?? 1;
+}
+
+function valueAxis(max: number, top: number, bottom: number, format: (v: number) => string, whole: boolean): { lines: Line[]; labels: Label[] } {
   const lines: Line[] = [];
   const labels: Label[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const value = (max * i) / 4;
-    const y = round(bottom - ((bottom - top) * i) / 4);
+  const ticks = tickCount(max, whole);
+  for (let i = 0; i <= ticks; i++) {
+    const value = (max * i) / ticks;
+    const y = round(bottom - ((bottom - top) * i) / ticks);
     lines.push({ points: `${LEFT},${y} ${WIDTH - RIGHT},${y}`, stroke: '#b1b4b6', grid: true });
     labels.push({ x: LEFT - 6, y: y + 4, text: format(value), anchor: 'end', small: true });
   }
@@ -134,7 +142,7 @@ export function stackedColumns(options: { id: string; title: string; description
   const plotBottom = 220;
   const totals = categories.map((_, c) => series.reduce((sum, _s, s) => sum + (values[s]?.[c] ?? 0), 0));
   const max = niceMax(Math.max(0, ...totals));
-  const axis = valueAxis(max, plotTop, plotBottom, count);
+  const axis = valueAxis(max, plotTop, plotBottom, count, true);
   const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, categories.length);
   const barWidth = Math.min(48, slot * 0.7);
   const xOf = (c: number) => round(LEFT + slot * c + slot / 2);
@@ -202,10 +210,11 @@ export function stackedBars(options: {
   });
   const plotBottom = plotTop + rows.length * (barHeight + gap);
   const lines: Line[] = [];
-  for (let i = 0; i <= 4; i++) {
-    const x = round(left + (plotWidth * i) / 4);
+  const ticks = tickCount(max, !options.asShare);
+  for (let i = 0; i <= ticks; i++) {
+    const x = round(left + (plotWidth * i) / ticks);
     lines.push({ points: `${x},${plotTop - 4} ${x},${plotBottom}`, stroke: '#b1b4b6', grid: true });
-    labels.push({ x, y: plotBottom + 14, text: options.asShare ? percent(i / 4) : count((max * i) / 4), anchor: 'middle', small: true });
+    labels.push({ x, y: plotBottom + 14, text: options.asShare ? percent(i / ticks) : count((max * i) / ticks), anchor: 'middle', small: true });
   }
   const key = series.length > 1 ? legend(series, plotBottom + 26) : { rects: [], labels: [], height: 0 };
   return {
@@ -270,7 +279,7 @@ export function shareLines(options: { id: string; title: string; description: st
   const { categories } = options;
   const plotTop = TOP;
   const plotBottom = 220;
-  const axis = valueAxis(1, plotTop, plotBottom, percent);
+  const axis = valueAxis(1, plotTop, plotBottom, percent, false);
   const slot = (WIDTH - LEFT - RIGHT) / Math.max(1, categories.length);
   const xOf = (c: number) => round(LEFT + slot * c + slot / 2);
   const yOf = (v: number) => round(plotBottom - (plotBottom - plotTop) * Math.min(1, Math.max(0, v)));

@@ -98,7 +98,7 @@ export async function itemRows(ctx: InsightContext): Promise<ItemRow[]> {
   );
 }
 
-interface InadequateRow {
+export interface InadequateRow {
   id: string;
   submittedAt: Date | string;
   teamName: string | null;
@@ -116,25 +116,29 @@ interface InadequateRow {
   visible: boolean;
 }
 
+/** What followed an audit: a safeguarding alert, its actions, and the next audit of the same child. */
+export function nextColumns(today: string) {
+  return sql`exists (select 1 from safeguarding_alerts sa where sa.audit_id = audits.id) as "alert",
+    (select count(*)::int from actions x where x.audit_id = audits.id and x.status <> 'cancelled') as "actions",
+    (select count(*)::int from actions x where x.audit_id = audits.id and x.status = 'signed-off') as "signedOff",
+    (select count(*)::int from actions x where x.audit_id = audits.id and x.status in ('open', 'reopened') and x.due_date < ${today}::date) as "overdue",
+    later.grade as "laterGrade", later.tool_id as "laterTool", later.submitted_at as "laterAt"`;
+}
+
+export const LATER_AUDIT = sql`left join lateral (
+    select coalesce(a2.moderated_grade, a2.final_grade) as grade, a2.tool_id, a2.submitted_at from audits a2
+    where a2.child_id = audits.child_id and a2.status <> 'cancelled' and a2.final_grade is not null and a2.submitted_at > audits.submitted_at
+    order by a2.submitted_at limit 1
+  ) later on true`;
+
 /** The inadequate audits (settled grade the scale's worst), latest first, with what followed. */
 async function inadequateRows(ctx: InsightContext, limit: number): Promise<InadequateRow[]> {
   const visible = await visibleAuditsWhere(ctx.db, ctx.actor);
   return queryRows<InadequateRow>(
     ctx.db,
     sql`select audits.id as "id", audits.submitted_at as "submittedAt", t.name as "teamName", c.case_type as "caseType", audits.tool_id as "toolId",
-          audits.final_grade as "finalGrade", audits.moderated_grade as "moderatedGrade",
-          exists (select 1 from safeguarding_alerts sa where sa.audit_id = audits.id) as "alert",
-          (select count(*)::int from actions x where x.audit_id = audits.id and x.status <> 'cancelled') as "actions",
-          (select count(*)::int from actions x where x.audit_id = audits.id and x.status = 'signed-off') as "signedOff",
-          (select count(*)::int from actions x where x.audit_id = audits.id and x.status in ('open', 'reopened') and x.due_date < ${ctx.today}) as "overdue",
-          later.grade as "laterGrade", later.tool_id as "laterTool", later.submitted_at as "laterAt",
-          (${visible}) as "visible"
-        ${AUDIT_FROM}
-        left join lateral (
-          select coalesce(a2.moderated_grade, a2.final_grade) as grade, a2.tool_id, a2.submitted_at from audits a2
-          where a2.child_id = audits.child_id and a2.status <> 'cancelled' and a2.final_grade is not null and a2.submitted_at > audits.submitted_at
-          order by a2.submitted_at limit 1
-        ) later on true
+          audits.final_grade as "finalGrade", audits.moderated_grade as "moderatedGrade", ${nextColumns(ctx.today)}, (${visible}) as "visible"
+        ${AUDIT_FROM} ${LATER_AUDIT}
         where ${completedSql(ctx.scope, ctx.filter)} and ${worstSql(ctx.tools, sql`audits.tool_id`, SETTLED_GRADE)}
         order by audits.submitted_at desc
         limit ${limit}`,

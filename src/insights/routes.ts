@@ -5,13 +5,12 @@
  */
 import type { Express, Response } from 'express';
 import { actorOf, requireCapability, type AppModule } from '../platform/http/app.ts';
-import { render } from '../platform/http/render.ts';
 import { recordAccess } from '../platform/access-log/record.ts';
 import type { Db } from '../platform/db/client.ts';
 import { insightContext, type InsightCapability, type InsightContext } from './context.ts';
 import { auditsBehind } from './drilldown.ts';
 import { exportRequest, sendTable } from './export.ts';
-import { CASE_TYPE_WORDS, parseDrill, periodLabel } from './filters.ts';
+import { addMonthsTo, CASE_TYPE_WORDS, monthOf, parseDrill, periodLabel, quarterLabel, quarterStart } from './filters.ts';
 import { frameFor, pagesFor } from './frame.ts';
 import { practiceQuality } from './practice-quality.ts';
 import { timeliness } from './timeliness.ts';
@@ -25,7 +24,11 @@ import { ToolLibrary } from './tools.ts';
 import { agreementWords, listRehearsals, rehearsalChoices, rehearsalReport, RehearsalInput, startRehearsal } from './rehearsal.ts';
 import { can, NotFoundError } from '../platform/auth/actor.ts';
 import { parseForm, singleError, type FieldErrors } from '../platform/http/forms.ts';
-import { formatDate } from '../platform/http/render.ts';
+import { formatDate, formatDateTime, render, viewFile, type ViewModels } from '../platform/http/render.ts';
+import { sendDownload } from '../platform/export/table.ts';
+import { AUDIENCES, quarterlyReport, reportRequest, reportTables, type ReportRequest } from './report.ts';
+import { reportWorkbook } from './workbook.ts';
+import { printPdf, PrintingUnavailable } from './print.ts';
 import { londonDate } from '../platform/calendar/london.ts';
 import { FieldProblem as ProgrammeFieldProblem } from '../audits/programme/service.ts';
 import { RoundProblem } from '../audits/programme/rounds.ts';
@@ -182,6 +185,63 @@ export const insightsModule: AppModule = {
       });
     }
 
+    // ------------------------------------------------------------ quarterly report
+    async function buildReport(res: Response, query: unknown) {
+      const request = reportRequest(query, londonDate(now()));
+      const end = addMonthsTo(request.quarter, 2);
+      const [quarter, year] = await Promise.all([
+        contextFor(res, 'insights.report', { from: request.quarter, to: end }),
+        contextFor(res, 'insights.report', { from: addMonthsTo(end, -11), to: end }),
+      ]);
+      return { request, report: await quarterlyReport(quarter, year, request) };
+    }
+    const reportQuery = (request: ReportRequest) => `?quarter=${request.quarter}&audience=${request.audience}`;
+    const reportFileName = (request: ReportRequest) => `quality-assurance-report-${request.quarter}-${request.audience}`;
+
+    app.get('/insights/report', requireCapability('insights.report'), async (req, res) => {
+      const actor = actorOf(res);
+      const { request, report } = await buildReport(res, req.query);
+      const current = quarterStart(monthOf(londonDate(now())));
+      const quarters = Array.from({ length: 8 }, (_, i) => addMonthsTo(current, -3 * i)).map((q) => ({ value: q, text: quarterLabel(q) }));
+      render(res, 'insights/report', {
+        f: frameFor(undefined, actor, '/insights/report'),
+        report,
+        quarters,
+        audiences: Object.entries(AUDIENCES).map(([value, text]) => ({ value, text })),
+        query: reportQuery(request),
+        exportHref: `/insights/report/export${reportQuery(request)}`,
+      });
+    });
+
+    app.get('/insights/report/export', requireCapability('insights.report'), async (req, res) => {
+      const download = exportRequest(req.query);
+      const { request, report } = await buildReport(res, req.query);
+      const table = await sendTable(res, reportTables(report), download, 'quality-assurance-report', `${request.quarter}-${request.audience}`);
+      await logExport(db, res, `report/${request.quarter}/${table.id}`);
+    });
+
+    app.get('/insights/report/xlsx', requireCapability('insights.report'), async (req, res) => {
+      const { request, report } = await buildReport(res, req.query);
+      sendDownload(res, reportFileName(request), 'xlsx', await reportWorkbook(report));
+      await logExport(db, res, `report/${request.quarter}/xlsx`);
+    });
+
+    app.get('/insights/report/pdf', requireCapability('insights.report'), async (req, res) => {
+      const { request, report } = await buildReport(res, req.query);
+      const html = await renderToString(app, 'insights/report-print', { report, produced: formatDateTime(now()) });
+      let pdf: Buffer;
+      try {
+        pdf = await printPdf(html, `${report.title} · ${AUDIENCES[request.audience]}`);
+      } catch (error) {
+        if (error instanceof PrintingUnavailable) return res.status(503).type('text/plain').send(error.message);
+        throw error;
+      }
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `attachment; filename="${reportFileName(request)}.pdf"`);
+      res.send(pdf);
+      await logExport(db, res, `report/${request.quarter}/pdf`);
+    });
+
     // ------------------------------------------------------------ inspection rehearsal
     const caseTypeWords = (types: readonly string[]) => types.map((t) => CASE_TYPE_WORDS[t as keyof typeof CASE_TYPE_WORDS] ?? t).join(', ');
 
@@ -253,6 +313,11 @@ export const insightsModule: AppModule = {
     });
   },
 };
+
+/** A view rendered to a string (the report's print page, which goes to Chromium, not the browser). */
+function renderToString<V extends keyof ViewModels>(app: Express, view: V, model: ViewModels[V]): Promise<string> {
+  return new Promise((resolve, reject) => app.render(viewFile(view), model as object, (error: Error | null, html?: string) => (error ? reject(error) : resolve(html ?? ''))));
+}
 
 async function logExport(db: Db, res: Response, what: string): Promise<void> {
   const actor = actorOf(res);

@@ -161,15 +161,15 @@ export const INFLATION_DEFAULTS: InflationOptions = { minCount: 5, alpha: 0.05 }
 export function testInflation(counts: { n: number; lowered: number }, council: { n: number; lowered: number }, options: InflationOptions = INFLATION_DEFAULTS): InflationTest {
   const councilRate = council.n === 0 ? null : council.lowered / council.n;
   const base = { n: counts.n, lowered: counts.lowered, councilRate };
-  if (councilRate === null) return { ...base, pValue: null, flagged: false, reason: 'No moderated audits to compare with.' };
-  if (counts.n < options.minCount) return { ...base, pValue: null, flagged: false, reason: `Fewer than ${options.minCount} moderated audits: too few to test.` };
+  if (councilRate === null) return { ...base, pValue: null, flagged: false, reason: 'Nothing to compare with' };
+  if (counts.n < options.minCount) return { ...base, pValue: null, flagged: false, reason: `Too few to test (under ${options.minCount})` };
   const pValue = binomialUpperTail(counts.lowered, counts.n, councilRate);
   const flagged = pValue < options.alpha && counts.lowered / counts.n > councilRate;
   return {
     ...base,
     pValue,
     flagged,
-    reason: flagged ? 'Lowered more often than the council rate would make likely by chance.' : 'Within what chance would give at the council rate.',
+    reason: flagged ? 'Flagged: lowered more often than chance would give' : 'Within what chance would give',
   };
 }
 

@@ -5,6 +5,7 @@ import type { DrillResult } from './drilldown.ts';
 import type { Figure } from './tables.ts';
 import type { FieldErrors } from '../platform/http/forms.ts';
 import type { RehearsalChoices, RehearsalListing, RehearsalReport } from './rehearsal.ts';
+import type { QuarterlyReport } from './report.ts';
 
 /** Every dashboard: headline figures, a few sentences on how to read it, then its figures. */
 export interface DashboardModel {
@@ -23,6 +24,16 @@ declare module '../platform/http/render.ts' {
     'insights/index': { pages: InsightPage[] };
     'insights/dashboard': DashboardModel;
     'insights/audits': { f: Frame; period: string; result: DrillResult };
+    'insights/report': {
+      f: Frame;
+      report: QuarterlyReport;
+      quarters: Array<{ value: string; text: string }>;
+      audiences: Array<{ value: string; text: string }>;
+      /** The report's query string, for its downloads. */
+      query: string;
+      exportHref: string;
+    };
+    'insights/report-print': { report: QuarterlyReport; produced: string };
     'insights/rehearsal': {
       f: Frame;
       rehearsals: Array<RehearsalListing & { caseTypeWords: string }>;
