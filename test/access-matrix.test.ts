@@ -200,8 +200,8 @@ const MATRIX: Record<string, Expectation> = {
   'POST /programmes/:programmeId/edit': QA_ONLY_FORM,
   'GET /programmes/:programmeId/rounds/new': QA_ONLY_PAGE,
   'POST /programmes/:programmeId/rounds/new': QA_ONLY_FORM,
-  'GET /rounds/:roundId': QA_ONLY_PAGE,
-  'POST /rounds/:roundId/allocate': { anonymous: 303, 'qa-officer': 409, other: 403 },
+  'GET /rounds/:auditRoundId': QA_ONLY_PAGE,
+  'POST /rounds/:auditRoundId/allocate': { anonymous: 303, 'qa-officer': 409, other: 403 },
   // Adding a case by hand: cases.manage (QA officers and administrators).
   'GET /cases/new': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
   'POST /cases/new': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
@@ -245,11 +245,11 @@ const MATRIX: Record<string, Expectation> = {
 };
 
 /** The audit programme's demo records: a programme, its allocated round, a child, a moderation, a dispute, a theme. */
-async function programmeFixtures(t: TestApp): Promise<Record<'programmeId' | 'roundId' | 'childId' | 'moderationId' | 'disputeId' | 'themeId', string>> {
+async function programmeFixtures(t: TestApp): Promise<Record<'programmeId' | 'auditRoundId' | 'childId' | 'moderationId' | 'disputeId' | 'themeId', string>> {
   const one = async (query: ReturnType<typeof sql>) => (await queryRows<{ id: string }>(t.database.db, query))[0]!.id;
   return {
     programmeId: await one(sql`select id from audit_programmes where title = 'Monthly collaborative audits'`),
-    roundId: await one(sql`select round_id as id from audit_round_allocations limit 1`),
+    auditRoundId: await one(sql`select round_id as id from audit_round_allocations limit 1`),
     childId: await one(sql`select id from children where child_ref = 'NB-P001'`),
     moderationId: await one(sql`select a.id from audits a join children c on c.id = a.child_id where c.child_ref = 'NB-P101'`),
     disputeId: await one(sql`select d.id from audit_disputes d join audits a on a.id = d.audit_id join children c on c.id = a.child_id where c.child_ref = 'NB-P103'`),

@@ -86,7 +86,7 @@ describe.skipIf(!executablePath)('the QA officer’s audit programme in a browse
     expect(await page.textContent('main')).toContain('Each auditor and each child’s worker has been notified');
     await expectAccessible(page);
     await context.close();
-  });
+  }, 120_000);
 
   it('adds a case by hand, with errors explained, then the case is there to be drawn', async () => {
     const context = await browser.newContext();
@@ -159,7 +159,7 @@ describe.skipIf(!executablePath)('the QA officer’s audit programme in a browse
     expect(await page.textContent('main')).toContain('Shows the dispute process at work.');
     await expectAccessible(page);
     await context.close();
-  });
+  }, 120_000);
 
   it('works without JavaScript: draw a round and allocate it', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });

@@ -207,9 +207,9 @@ export const programmeModule: AppModule = {
       }
     });
 
-    app.get('/rounds/:roundId', manage, async (req, res) => {
+    app.get('/rounds/:auditRoundId', manage, async (req, res) => {
       const actor = actorOf(res);
-      const round = await roundsService.getRound(db, actor, idParam(req, 'roundId'));
+      const round = await roundsService.getRound(db, actor, idParam(req, 'auditRoundId'));
       await recordAccess(db, actor, { recordType: 'audit-round', recordId: round.id, action: 'view' }, res.locals.requestId);
       // Once allocated, the page lists the round's audits: each is a view of that audit.
       if (round.allocation.state === 'allocated') {
@@ -218,9 +218,9 @@ export const programmeModule: AppModule = {
       render(res, 'audits/programme/round', { round: presentRound(round, await placeNames(db, actor.organisationId)) });
     });
 
-    app.post('/rounds/:roundId/allocate', manage, async (req, res) => {
+    app.post('/rounds/:auditRoundId/allocate', manage, async (req, res) => {
       const actor = actorOf(res);
-      const id = idParam(req, 'roundId');
+      const id = idParam(req, 'auditRoundId');
       try {
         await roundsService.allocateRound(db, actor, id, londonDate(now()));
       } catch (error) {
