@@ -39,6 +39,7 @@ import {
   recordLearning,
   RESPONDENTS,
 } from './feedback-and-learning.ts';
+import { dataEvidenceFor, type EvidenceLine } from '../cases/audit-evidence.ts';
 import './views.ts';
 
 const Id = z.uuid();
@@ -221,7 +222,9 @@ export const auditsModule: AppModule = {
       if (stage === 'self-assessment' && !ctx.access.selfAssess) throw new ForbiddenError('The self-assessment is the allocated practitioner’s.');
       const area = stageOne.requireArea(ctx, areaNumberOf(req));
       await logView(db, res, auditId);
-      renderArea(res, ctx, area, stage, formValues(area, stage, stageOne.areaAnswers(ctx, stage, area.id), ctx.inputs.notApplicable.includes(area.id)));
+      // What the imported case data says about the criteria a timescale evidences, beside each grade.
+      const dataEvidence = await dataEvidenceFor(db, ctx.audit.organisationId, ctx.audit.childId, ctx.audit.toolId, ctx.audit.toolVersion, { today: today() });
+      renderArea(res, ctx, area, stage, formValues(area, stage, stageOne.areaAnswers(ctx, stage, area.id), ctx.inputs.notApplicable.includes(area.id)), { dataEvidence });
     }
 
     function renderArea(
@@ -230,7 +233,11 @@ export const auditsModule: AppModule = {
       area: ReturnType<typeof stageOne.requireArea>,
       stage: FormStage,
       values: Record<string, unknown>,
-      extra: { errors?: FieldErrors; conflict?: { changes: Array<{ at: Date; who: string; text: string }>; differences: Array<{ label: string; saved: string; yours: string }> } } = {},
+      extra: {
+        errors?: FieldErrors;
+        conflict?: { changes: Array<{ at: Date; who: string; text: string }>; differences: Array<{ label: string; saved: string; yours: string }> };
+        dataEvidence?: Record<string, EvidenceLine[]>;
+      } = {},
       status = 200,
     ) {
       const editable = stage === 'audit' ? stageOne.canEditArea(ctx, area) : ctx.access.selfAssess && ctx.audit.status === 'allocated';
@@ -619,7 +626,7 @@ export const auditsModule: AppModule = {
           learning,
           part: participation(ctx.access),
           canRecord: canRecordLearning(ctx.audit, ctx.access),
-          values: values ?? { learning: learning.find((l) => l.userId === res.locals.actor?.userId)?.learning ?? '' },
+          values: values ?? { learning: learning.find((l) => l.userId === actorOf(res).userId)?.learning ?? '' },
           ...(errors ? { errors } : {}),
         },
         status,

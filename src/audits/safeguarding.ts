@@ -8,7 +8,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../platform/db/client.ts';
 import { ForbiddenError, NotFoundError, type Actor } from '../platform/auth/actor.ts';
-import { notify } from '../platform/notify/in-app.ts';
+import { notifyAndEmail } from '../platform/notify/email/outbox.ts';
 import { services, teams, users } from '../org/schema.ts';
 import { children } from '../cases/schema.ts';
 import { auditAccess, loadAudit, recordAuditEvent, requireAuditAccess, type Audit } from './core.ts';
@@ -127,12 +127,16 @@ export async function raiseConcern(db: Db, actor: Actor, auditId: string, concer
     await tx.update(audits).set({ safeguardingConcern: true }).where(eq(audits.id, auditId));
     const shortened = await shortenActionDeadlines(tx, actor, { ...audit, safeguardingConcern: true }, now);
     await recordAuditEvent(tx, auditId, actor.userId, 'safeguarding-raised', { alertId: id, recipients: recipients.map((r) => r.userId), actionsShortened: shortened });
-    await notify(tx, {
+    const [child] = await tx.select({ childRef: children.childRef }).from(children).where(eq(children.id, audit.childId));
+    // In-app and by e-mail at once: a child at risk cannot wait for the manager to sign in.
+    await notifyAndEmail(tx, {
       organisationId: audit.organisationId,
       userIds: recipients.map((r) => r.userId),
       kind: 'safeguarding-alert',
       title: 'Safeguarding concern raised in an audit',
       body: 'An auditor has found that a child may be at risk. Read the concern and acknowledge it with what you have done.',
+      emailBody: `An auditor has found that a child may be at risk (child reference ${child?.childRef ?? 'unknown'}). Open Sightline to read the concern, then acknowledge it with what you have done or decided.`,
+      reference: child?.childRef ?? 'safeguarding',
       link: `/safeguarding-alerts/${id}`,
       dedupeKey: `safeguarding-alert:${id}`,
     });

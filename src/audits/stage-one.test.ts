@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../test/support/app.ts';
 import { accessLog } from '../platform/access-log/schema.ts';
 import { notifications } from '../platform/notify/schema.ts';
+import { emailMessages } from '../platform/notify/email/schema.ts';
 import { queryRows } from '../platform/db/client.ts';
 import { actions } from '../actions/schema.ts';
 import { children } from '../cases/schema.ts';
@@ -299,6 +300,11 @@ describe('a safeguarding concern', () => {
     );
     const told = await t.database.db.select({ userId: notifications.userId }).from(notifications).where(eq(notifications.dedupeKey, `safeguarding-alert:${alert!.id}`));
     expect(told.map((n) => n.userId).sort()).toEqual([id('practice-manager'), id('group-manager')].sort());
+    const emailed = await t.database.db.select({ userId: emailMessages.userId, body: emailMessages.body }).from(emailMessages).where(eq(emailMessages.dedupeKey, `safeguarding-alert:${alert!.id}`));
+    expect(emailed.map((e) => e.userId).sort()).toEqual([id('practice-manager'), id('group-manager')].sort());
+    // The e-mail names the child by reference only, and carries none of the auditor's words.
+    expect(emailed[0]!.body).toContain(audit.childRef);
+    expect(emailed[0]!.body).not.toContain('Unexplained injury');
     expect((await auditRow(t, audit.auditId)).safeguardingConcern).toBe(true);
     // 5 working days from Wednesday 1 April 2026, over Good Friday and Easter Monday.
     const [action] = await t.database.db.select().from(actions).where(eq(actions.auditId, audit.auditId));
