@@ -84,6 +84,8 @@ declare module '../platform/http/render.ts' {
       backHref: string;
       nextHref: string | null;
       conflict?: { changes: Array<{ at: Date; who: string; text: string }>; differences: Array<{ label: string; saved: string; yours: string }> };
+      /** What the imported case data says, by "<area id>/<criterion id>" (or the area id). */
+      dataEvidence?: Record<string, Array<{ text: string; status: string }>>;
     };
     'audits/start': Form & { summary: Summary; needsReason: boolean; hasPractitioner: boolean };
     'audits/judgement': Form & { summary: Summary; judgement: Judgement; editable: boolean; grades: Option[]; conflict?: boolean };

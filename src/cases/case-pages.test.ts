@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../platform/db/client.ts';
+import { audits } from '../audits/schema.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
 import { childrenWithMissedDeadlines, dataEvidenceFor } from './audit-evidence.ts';
 import { seedCases } from './case-fixtures.ts';
@@ -129,6 +130,30 @@ describe('case pages', () => {
     // Decided before the look-back period, so not what an audit of the last six months reads.
     const later = await dataEvidenceFor(t.database.db, t.council.organisationId, ids['NORTH-1']!, 'practice-audit-tool', 1, { today: TODAY, since: '2026-01-01' });
     expect(later['1/1.5']).toBeUndefined();
+  });
+
+  it('puts those lines beside the criteria on the audit form', async () => {
+    const { people } = t.council;
+    const [audit] = await t.database.db
+      .insert(audits)
+      .values({
+        organisationId: t.council.organisationId,
+        childId: ids['NORTH-1']!,
+        toolId: 'practice-audit-tool',
+        toolVersion: 1,
+        status: 'in-progress',
+        auditorId: people['practice-manager']!,
+        practitionerId: people['practitioner']!,
+        teamId: t.council.teams['fst-north']!,
+        dueDate: '2026-03-31',
+        periodStart: '2025-09-16',
+        periodEnd: TODAY,
+      })
+      .returning({ id: audits.id });
+    const page = await (await t.signInAs('practice-manager')).get(`/audits/${audit!.id}/areas/1`);
+    expect(page.status).toBe(200);
+    const text = page.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toMatch(/S47 – timeliness and quality What the imported data says ICPC within 15 working days: yes, 19 December 2025/);
   });
 
   it('finds the children with missed or overdue deadlines for a targeted sample', async () => {
