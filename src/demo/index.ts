@@ -8,6 +8,7 @@ import { loadDemoCases } from './cases.ts';
 import { loadDemoAudits } from './audits.ts';
 import { loadDemoProgramme } from './programme.ts';
 import { loadDemoActions } from './actions.ts';
+import { loadDemoInsights } from './insights.ts';
 
 export async function loadDemo(db: Db, password: string): Promise<DemoCouncil> {
   const council = await loadDemoCouncil(db, password);
@@ -15,5 +16,6 @@ export async function loadDemo(db: Db, password: string): Promise<DemoCouncil> {
   await loadDemoAudits(db, council);
   await loadDemoProgramme(db, council);
   await loadDemoActions(db, council);
+  await loadDemoInsights(db, council);
   return council;
 }

@@ -247,7 +247,7 @@ export async function practiceQuality(ctx: InsightContext): Promise<PracticeQual
     for (const r of items.filter((i) => i.toolId === toolId)) tallies.add(`${r.areaId}/${r.criterionId}`, tools, toolId, r.grade, r.n, r.toolVersion);
     const labels = itemLabels(tool.current).filter((l) => tallies.byKey.has(`${l.areaId}/${l.criterionId}`));
     const rows: Cell[][] = labels.map((l) => [
-      text(l.label),
+      text(l.criterionId ? l.label : 'The area as a whole'),
       text(areaTitle(tool.current, l.areaId)),
       ...gradeCells(tallies.get(`${l.areaId}/${l.criterionId}`), toolSeries, (rank) => link({ ...filter, toolId }, { area: l.areaId, criterion: l.criterionId, itemRank: rank })),
     ]);
