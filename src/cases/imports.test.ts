@@ -122,13 +122,15 @@ describe('importing case data through the browser', () => {
     expect(csv.text.split('\r\n')[0]).toBe('file,sheet,row,column,severity,message');
     for (const fault of faults) expect(csv.text).toMatch(new RegExp(`^${fault.file},[^,]*,${fault.row},`, 'm'));
 
-    const [record] = await queryRows<{ status: string; files: { name: string; sha256: string }[]; rowsRejected: number }>(
+    const [record] = await queryRows<{ status: string; files: { name: string; sha256: string; format?: string }[]; rowsRejected: number }>(
       t.database.db,
       sql`select status, files, rows_rejected as "rowsRejected" from case_imports where id = ${location.split('/').pop()}`,
     );
     expect(record!.status).toBe('succeeded');
     expect(record!.files.map((f) => f.name).sort()).toEqual(files.map((f) => f.name).sort());
     expect(record!.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256))).toBe(true);
+    // Every file of this extract is an SSD table that carries children or events.
+    expect(new Set(record!.files.map((f) => f.format))).toEqual(new Set(['ssd']));
     expect(record!.rowsRejected).toBe(new Set(faults.map((f) => `${f.file}:${f.row}`)).size);
   });
 

@@ -25,7 +25,7 @@ import { lockCaseData, recomputeCompliance } from '../timeliness/store.ts';
 import type { Child, ImportProblem, ParsedExtract } from './facts.ts';
 import { loadDirectory, upsertChildren, upsertFacts, type ChildRow, type FactWrite } from './fact-store.ts';
 import { checkFile } from './import/file-checks.ts';
-import { DEFAULT_FILE_LIMITS, parseExtractFiles, type FileLimits } from './import/index.ts';
+import { DEFAULT_FILE_LIMITS, detectFormat, parseExtractFiles, type FileLimits } from './import/index.ts';
 import { displayName } from './import/values.ts';
 import { NameLinker, type Unmatched } from './linking.ts';
 import { caseImportProblems, caseImports, type ImportStatus } from './schema.ts';
@@ -44,6 +44,8 @@ export interface FileRecord {
   name: string;
   bytes: number;
   sha256: string;
+  /** The format the file's rows were read as, once it has been read. */
+  format?: string;
 }
 
 export interface ImportProgress {
@@ -146,6 +148,27 @@ export function unusableFiles(extract: ParsedExtract, files: readonly UploadedFi
   return [...bad];
 }
 
+/**
+ * Each file's record with the format it was read as: the format of the rows it gave, or for a file
+ * that gave none (an SSD lookup table such as ssd_department, an empty table) what its content
+ * says it is. A file that is none of the formats has no format.
+ */
+async function withFormats(files: readonly UploadedFile[], extract: ParsedExtract, limits: FileLimits): Promise<FileRecord[]> {
+  const formatOf = new Map<string, string>();
+  for (const { source } of [...extract.children, ...extract.facts]) if (!formatOf.has(source.file)) formatOf.set(source.file, source.format);
+  const records: FileRecord[] = [];
+  for (const file of files) {
+    const record = fileRecord(file);
+    let format = formatOf.get(record.name);
+    if (format === undefined) {
+      const detected = await detectFormat(file.fileName, file.bytes, limits);
+      if (detected.ok) format = detected.format;
+    }
+    records.push(format === undefined ? record : { ...record, format });
+  }
+  return records;
+}
+
 /** One row per child, children named only by their facts included, case-insensitive child ids merged. */
 function childRows(extract: ParsedExtract, linker: NameLinker): ChildRow[] {
   const byRef = new Map<string, Child | { childId: string }>();
@@ -227,6 +250,7 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
       .update(caseImports)
       .set({
         stage: 'checking rows',
+        files: await withFormats(files, extract, options.limits ?? DEFAULT_FILE_LIMITS),
         formats: extract.formats ?? [],
         rowsRead: outcome.rowsRead,
         rowsRejected: outcome.rowsRejected,
