@@ -36,8 +36,8 @@ export async function signInAsPerson(t: TestApp, key: string): Promise<TestClien
   return client;
 }
 
-/** A case with an audit just submitted (stage 1 done), for the moderation selection to act on. */
-export async function submittedAudit(t: TestApp, options: { ref: string; team: string; worker: string; auditor: string; finalGrade: string }) {
+/** A case with an audit just submitted (stage 1 done), for the moderation selection to act on; or in another state. */
+export async function submittedAudit(t: TestApp, options: { ref: string; team: string; worker: string; auditor: string; finalGrade: string; status?: 'allocated' | 'submitted' }) {
   const db = t.database.db;
   const [child] = await db
     .insert(children)
@@ -50,7 +50,7 @@ export async function submittedAudit(t: TestApp, options: { ref: string; team: s
       childId: child!.id,
       toolId: 'practice-audit-tool',
       toolVersion: 1,
-      status: 'submitted',
+      status: options.status ?? 'submitted',
       auditorId: t.council.people[options.auditor]!,
       practitionerId: t.council.people[options.worker]!,
       teamId: t.council.teams[options.team]!,

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../../test/support/app.ts';
 import { audits, auditEvents, auditThemes, themes } from '../schema.ts';
-import { auditOf } from '../programme/test-helpers.ts';
+import { auditOf, submittedAudit } from '../programme/test-helpers.ts';
 
 describe('stage 3: themes and senior leadership cases', () => {
   let t: TestApp;
@@ -51,7 +51,7 @@ describe('stage 3: themes and senior leadership cases', () => {
   });
 
   it('only tags audits whose stage 1 is submitted, and retired themes leave the list', async () => {
-    const allocated = await auditOf(t.database.db, 'NB-A001');
+    const allocated = await submittedAudit(t, { ref: 'NB-T8', team: 'mash', worker: 'sw-6', auditor: 'pm-cic', finalGrade: 'good', status: 'allocated' });
     const id = await themeId('Drift and delay');
     expect((await qa.post(`/audits/${allocated.id}/evaluation/themes`, { themeId: id, kind: 'barrier' })).status).toBe(409);
     expect((await qa.post(`/themes/${id}/retire`)).status).toBe(303);
