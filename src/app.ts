@@ -24,8 +24,9 @@ import { timelinessModule } from './timeliness/routes.ts';
 import { actionsModule } from './actions/routes.ts';
 import { calendarModule } from './platform/calendar/routes.ts';
 import { jobsModule } from './platform/jobs/routes.ts';
+import { insightsModule } from './insights/routes.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, programmeModule, moderationModule, disputesModule, themesModule, manualCasesModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, programmeModule, moderationModule, disputesModule, themesModule, manualCasesModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule, insightsModule];
 
 export interface BuildOptions {
   database: Database;

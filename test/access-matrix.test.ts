@@ -37,6 +37,16 @@ const QA_ONLY_FORM: Expectation = { anonymous: 303, 'qa-officer': 400, other: 40
 /** Challenging a grade of NB-P101: nobody here audited it or holds the case, so those who see it get 403, the rest 404. */
 const DISPUTE_RAISE: Expectation = { anonymous: 303, partner: 403, 'group-manager': 403, moderator: 403, 'qa-officer': 403, 'senior-leader': 403, other: 404 };
 
+const INSIGHTS_ANY: Expectation = { anonymous: 303, 'practice-manager': 200, 'group-manager': 200, moderator: 200, 'qa-officer': 200, 'senior-leader': 200, other: 403 };
+const INSIGHTS_VIEW: Expectation = { anonymous: 303, 'practice-manager': 200, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, other: 403 };
+const INSIGHTS_CALIBRATION: Expectation = { anonymous: 303, moderator: 200, 'qa-officer': 200, 'senior-leader': 200, other: 403 };
+const INSIGHTS_EVIDENCE: Expectation = { anonymous: 303, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, other: 403 };
+const INSIGHTS_REPORT: Expectation = { anonymous: 303, 'qa-officer': 200, 'senior-leader': 200, other: 403 };
+/** The same people, another status. */
+function allowed(expectation: Expectation, status: number): Expectation {
+  return Object.fromEntries(Object.entries(expectation).flatMap(([who, code]) => (code === 200 ? [[who, status]] : [])));
+}
+
 const ACTION_SETTERS_PAGE: Expectation = { anonymous: 303, 'practice-manager': 200, 'group-manager': 200, moderator: 200, 'qa-officer': 200, other: 403 };
 /** Who can see the fixture action: its owner, their manager, the service lead and council-wide roles. */
 const ACTION_SEERS = ['practitioner', 'practice-manager', 'group-manager', 'qa-officer', 'senior-leader', 'admin'] as const;
@@ -242,6 +252,34 @@ const MATRIX: Record<string, Expectation> = {
   'POST /audits/:auditId/evaluation/slt': QA_ONLY_FORM,
   'POST /audits/:auditId/evaluation/close': QA_ONLY_FORM,
   'GET /slt': { anonymous: 303, 'qa-officer': 200, 'senior-leader': 200, other: 403 },
+  // Insights (issue 7). Managers see the dashboards over their own teams or services, QA officers
+  // and senior leaders over the council; calibration is also the moderators'; the Ofsted evidence
+  // and themes also group managers'; the quarterly report QA officers' and senior leaders'.
+  // Practitioners, IROs, partners and administrators see none. A download without a table named
+  // is a page that does not exist (404) for those allowed in.
+  'GET /insights': INSIGHTS_ANY,
+  'GET /insights/audits': INSIGHTS_ANY,
+  'GET /insights/practice-quality': INSIGHTS_VIEW,
+  'GET /insights/practice-quality/export': { ...INSIGHTS_VIEW, ...allowed(INSIGHTS_VIEW, 404) },
+  'GET /insights/timeliness': INSIGHTS_VIEW,
+  'GET /insights/timeliness/export': { ...INSIGHTS_VIEW, ...allowed(INSIGHTS_VIEW, 404) },
+  'GET /insights/actions': INSIGHTS_VIEW,
+  'GET /insights/actions/export': { ...INSIGHTS_VIEW, ...allowed(INSIGHTS_VIEW, 404) },
+  'GET /insights/voice': INSIGHTS_VIEW,
+  'GET /insights/voice/export': { ...INSIGHTS_VIEW, ...allowed(INSIGHTS_VIEW, 404) },
+  'GET /insights/calibration': INSIGHTS_CALIBRATION,
+  'GET /insights/calibration/export': { ...INSIGHTS_CALIBRATION, ...allowed(INSIGHTS_CALIBRATION, 404) },
+  'GET /insights/rehearsal': INSIGHTS_CALIBRATION,
+  'POST /insights/rehearsal': QA_ONLY_FORM,
+  'GET /insights/rehearsal/:rehearsalRoundId': INSIGHTS_CALIBRATION,
+  'GET /insights/evidence': INSIGHTS_EVIDENCE,
+  'GET /insights/evidence/export': { ...INSIGHTS_EVIDENCE, ...allowed(INSIGHTS_EVIDENCE, 404) },
+  'GET /insights/themes': INSIGHTS_EVIDENCE,
+  'GET /insights/themes/export': { ...INSIGHTS_EVIDENCE, ...allowed(INSIGHTS_EVIDENCE, 404) },
+  'GET /insights/report': INSIGHTS_REPORT,
+  'GET /insights/report/export': { ...INSIGHTS_REPORT, ...allowed(INSIGHTS_REPORT, 404) },
+  'GET /insights/report/xlsx': INSIGHTS_REPORT,
+  'GET /insights/report/pdf': INSIGHTS_REPORT,
 };
 
 /** The audit programme's demo records: a programme, its allocated round, a child, a moderation, a dispute, a theme. */
@@ -319,6 +357,7 @@ describe('access-control matrix', () => {
       ...(await auditFixtures(t)),
       areaNumber: '1',
       ...(await programmeFixtures(t)),
+      rehearsalRoundId: (await queryRows<{ id: string }>(t.database.db, sql`select round_id as id from insight_rehearsals limit 1`))[0]!.id,
     };
     const home = await clients.get('admin')!.get('/');
     assetUrl = /href="(\/assets\/application-[^"]+\.css)"/.exec(home.text)![1]!;

@@ -287,9 +287,9 @@ export const insightsModule: AppModule = {
       res.redirect(303, `/insights/rehearsal/${started.roundId}`);
     });
 
-    app.get('/insights/rehearsal/:roundId', requireCapability('insights.calibration'), async (req, res) => {
+    app.get('/insights/rehearsal/:rehearsalRoundId', requireCapability('insights.calibration'), async (req, res) => {
       const actor = actorOf(res);
-      const roundId = z.uuid().safeParse(req.params.roundId);
+      const roundId = z.uuid().safeParse(req.params.rehearsalRoundId);
       if (!roundId.success) throw new NotFoundError();
       const today = londonDate(now());
       const report = await rehearsalReport(db, actor, await library.load(db, actor.organisationId), roundId.data, today);
