@@ -5,18 +5,17 @@
  */
 import type { Express, NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
-import { actorOf, requireCapability, type AppContext, type AppModule } from '../platform/http/app.ts';
+import { actorOf, requireCapability, type AppModule } from '../platform/http/app.ts';
 import { NotFoundError } from '../platform/http/errors.ts';
 import { singleError } from '../platform/http/forms.ts';
 import { render } from '../platform/http/render.ts';
 import { recordAccess } from '../platform/access-log/record.ts';
 import { can } from '../platform/auth/actor.ts';
 import { londonDate } from '../platform/calendar/london.ts';
-import { listTeams, visibleTeamIds } from '../org/service.ts';
 import { CASE_TYPE_OPTIONS, caseTypeLabel } from './case-status.ts';
 import { DEFAULT_FILE_LIMITS, problemsToCsv } from './import/index.ts';
 import { createImport, getImport, ImportBusyError, importProblems, listImports, startImportJob, type UploadedFile } from './imports.ts';
-import { getCaseView, listChildren } from './service.ts';
+import { getCaseView, listChildren, teamChoices } from './service.ts';
 import './views.ts';
 
 const Id = z.uuid();
@@ -48,11 +47,6 @@ const ListFilter = z.object({
 /** Problems shown on the import page; the CSV has them all. */
 const PROBLEMS_SHOWN = 200;
 
-async function teamOptions(context: AppContext, res: Response) {
-  const actor = actorOf(res);
-  const [teams, scope] = await Promise.all([listTeams(context.db, actor), visibleTeamIds(context.db, actor)]);
-  return teams.filter((t) => scope === 'all' || scope.includes(t.id)).map((t) => ({ value: t.id, text: t.name }));
-}
 
 export const casesModule: AppModule = {
   navigation: [
@@ -68,7 +62,7 @@ export const casesModule: AppModule = {
     app.get('/cases', view, async (req, res) => {
       const actor = actorOf(res);
       const filter = ListFilter.parse(req.query);
-      const [list, teams] = await Promise.all([listChildren(db, actor, filter, today()), teamOptions(context, res)]);
+      const [list, teams] = await Promise.all([listChildren(db, actor, filter, today()), teamChoices(db, actor)]);
       await recordAccess(db, actor, { recordType: 'case-list', recordId: filter.teamId ?? actor.organisationId, action: 'view' }, res.locals.requestId);
       const query = new URLSearchParams();
       if (filter.teamId) query.set('teamId', filter.teamId);

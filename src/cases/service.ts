@@ -10,7 +10,7 @@ import { queryRows } from '../platform/db/client.ts';
 import { ForbiddenError, NotFoundError, requireCapability, type Actor } from '../platform/auth/actor.ts';
 import type { IsoDate } from '../platform/calendar/iso-date.ts';
 import { calendarFor } from '../platform/calendar/closures.ts';
-import { visibleTeamIds } from '../org/service.ts';
+import { listTeams, visibleTeamIds } from '../org/service.ts';
 import { measureLabel } from '../timeliness/measures.ts';
 import { latestRun } from '../timeliness/store.ts';
 import { statusToday, type StoredItem } from './audit-evidence.ts';
@@ -24,6 +24,12 @@ export async function childScope(db: Db, actor: Actor, alias = 'c'): Promise<SQL
   if (teams === 'all') return sql`${child}.organisation_id = ${actor.organisationId}`;
   const inTeams = teams.length === 0 ? sql`false` : sql`${child}.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)})`;
   return sql`${child}.organisation_id = ${actor.organisationId} and (${inTeams} or ${child}.worker_id = ${actor.userId}::uuid)`;
+}
+
+/** The teams a person may filter case pages by: those their scope covers. */
+export async function teamChoices(db: Db, actor: Actor): Promise<{ value: string; text: string }[]> {
+  const [teams, scope] = await Promise.all([listTeams(db, actor), visibleTeamIds(db, actor)]);
+  return teams.filter((t) => scope === 'all' || scope.includes(t.id)).map((t) => ({ value: t.id, text: t.name }));
 }
 
 export const PAGE_SIZE = 50;

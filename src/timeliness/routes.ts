@@ -3,15 +3,15 @@
  * managers, the national indicators with their definitions and sources, and recomputing the
  * deadlines on demand. Every page lists only children within the viewer's scope.
  */
-import type { Express, Response } from 'express';
+import type { Express } from 'express';
 import { z } from 'zod';
-import { actorOf, requireCapability, type AppContext, type AppModule } from '../platform/http/app.ts';
+import { actorOf, requireCapability, type AppModule } from '../platform/http/app.ts';
 import { render } from '../platform/http/render.ts';
 import { recordAccess } from '../platform/access-log/record.ts';
 import { can } from '../platform/auth/actor.ts';
 import { londonDate } from '../platform/calendar/london.ts';
-import { listTeams, visibleTeamIds } from '../org/service.ts';
 import { caseTypeLabel } from '../cases/case-status.ts';
+import { teamChoices } from '../cases/service.ts';
 import { dipSample, driftDashboard } from './dashboards.ts';
 import { measureLabel } from './measures.ts';
 import { latestRun, recomputeOnRequest } from './store.ts';
@@ -19,11 +19,6 @@ import './views.ts';
 
 const TeamFilter = z.object({ teamId: z.uuid().optional().catch(undefined) });
 
-async function teamOptions(context: AppContext, res: Response) {
-  const actor = actorOf(res);
-  const [teams, scope] = await Promise.all([listTeams(context.db, actor), visibleTeamIds(context.db, actor)]);
-  return teams.filter((t) => scope === 'all' || scope.includes(t.id)).map((t) => ({ value: t.id, text: t.name }));
-}
 
 export const timelinessModule: AppModule = {
   navigation: [
@@ -39,7 +34,7 @@ export const timelinessModule: AppModule = {
     app.get('/timeliness/drift', view, async (req, res) => {
       const actor = actorOf(res);
       const { teamId } = TeamFilter.parse(req.query);
-      const [dashboard, teams] = await Promise.all([driftDashboard(db, actor, { today: today(), teamId }), teamOptions(context, res)]);
+      const [dashboard, teams] = await Promise.all([driftDashboard(db, actor, { today: today(), teamId }), teamChoices(db, actor)]);
       await recordAccess(db, actor, { recordType: 'drift-dashboard', recordId: teamId ?? actor.organisationId, action: 'view' }, res.locals.requestId);
       render(res, 'timeliness/drift', { ...dashboard, teams, teamId, canRecompute: can(actor, 'cases.manage') });
     });
@@ -47,7 +42,7 @@ export const timelinessModule: AppModule = {
     app.get('/timeliness/dip-sample', view, async (req, res) => {
       const actor = actorOf(res);
       const { teamId } = TeamFilter.parse(req.query);
-      const [sample, teams] = await Promise.all([dipSample(db, actor, { today: today(), teamId }), teamOptions(context, res)]);
+      const [sample, teams] = await Promise.all([dipSample(db, actor, { today: today(), teamId }), teamChoices(db, actor)]);
       await recordAccess(db, actor, { recordType: 'dip-sample', recordId: teamId ?? actor.organisationId, action: 'view' }, res.locals.requestId);
       render(res, 'timeliness/dip-sample', {
         ...sample,
