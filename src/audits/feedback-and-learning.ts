@@ -9,10 +9,9 @@ import { z } from 'zod';
 import type { Db } from '../platform/db/client.ts';
 import { ForbiddenError, type Actor } from '../platform/auth/actor.ts';
 import { users } from '../org/schema.ts';
-import { recordAuditEvent, requireAuditAccess, type AuditAccess } from './core.ts';
+import { recordAuditEvent, requireAuditAccess, type Audit, type AuditAccess } from './core.ts';
 import { familyFeedback, reflectiveLearning } from './schema.ts';
 import { AuditStateError } from './errors.ts';
-import type { Audit } from './core.ts';
 
 export const RESPONDENTS = { child: 'The child or young person', parent: 'A parent', carer: 'A carer', other: 'Someone else in the family network' } as const;
 export const METHODS = {
