@@ -86,10 +86,17 @@ export function readCsv(file: string, text: string, problems: ImportProblem[]): 
         return undefined;
       },
     }) as unknown as { info: { lines: number }; record: string[] }[];
+    // The reader counts a CR LF inside a quoted cell as two lines, and goes on counting from there.
+    let doubleCounted = 0;
     for (const { info, record } of parsed) {
       // `lines` is where the record ends; a quoted field may have run over several lines.
-      const innerBreaks = record.reduce((sum, cell) => sum + (cell.match(/\n/g)?.length ?? 0), 0);
-      records.push({ line: info.lines - innerBreaks, cells: record });
+      let innerBreaks = 0;
+      for (const cell of record) {
+        if (!cell.includes('\n')) continue;
+        innerBreaks += cell.split('\n').length - 1;
+        doubleCounted += cell.split('\r\n').length - 1;
+      }
+      records.push({ line: info.lines - innerBreaks - doubleCounted, cells: record });
     }
   } catch (error) {
     problems.push({ file, severity: 'error', message: `the file cannot be read as CSV: ${(error as Error).message}` });
