@@ -6,7 +6,7 @@ export default defineConfig({
     // Each test file builds its own database; PGlite start-up dominates, so files run in parallel
     // processes while tests inside a file run in order.
     pool: 'forks',
-    testTimeout: 30_000,
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
   },
