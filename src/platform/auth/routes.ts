@@ -54,9 +54,13 @@ export function signInModule(identity: IdentitySettings): AppModule {
     register(app, context) {
       const { db, cookies, now } = context;
       const secondFactorCookie = stepCookie(cookies, 'second-factor', CHALLENGE_TTL_MS / 1000);
-      // Read once, at the first use: the key may have to be generated and stored.
+      // Read once, at the first use (the key may have to be generated and stored); tried again after a failure.
       let key: Promise<Buffer> | undefined;
-      const secretKey = () => (key ??= totpKey(db, identity.totpEncryptionKey));
+      const secretKey = () =>
+        (key ??= totpKey(db, identity.totpEncryptionKey).catch((error: unknown) => {
+          key = undefined;
+          throw error;
+        }));
 
       const page = (res: Response, model: Omit<ViewModels['platform/sign-in'], 'localAccounts' | 'ssoHref'>, status = 200) => {
         const returnTo = safeReturnPath(model.returnTo);
