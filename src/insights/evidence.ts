@@ -289,10 +289,6 @@ export async function ofstedEvidence(ctx: InsightContext, library: EvidenceLibra
         );
         const acts = mapped.reduce((t, i) => ({ actions: t.actions + (actionsOf.get(i.key)?.actions ?? 0), signedOff: t.signedOff + (actionsOf.get(i.key)?.signedOff ?? 0) }), { actions: 0, signedOff: 0 });
         const ds = deadlines(m.id);
-        const dTotals = ds.reduce((t, id) => {
-          const c = complianceBy.get(id)!;
-          return { met: t.met + c.met, late: t.late + c.late, overdue: t.overdue + c.overdue, pending: 0 };
-        }, { met: 0, late: 0, overdue: 0, pending: 0 });
         const overall = m.id === OVERALL_JUDGEMENT_MEASURE;
         return [
           text(`${m.id} ${m.text}`),

@@ -71,7 +71,8 @@ export interface GradeSeries extends Series {
  * three-point checklist's missing Outstanding) has no column.
  */
 export function gradeSeries(tools: Tools, toolIds: Iterable<string>): GradeSeries[] {
-  const ids = [...toolIds];
+  // Labels joined in a fixed order, whatever order the tools were met in.
+  const ids = [...toolIds].sort();
   const k = commonScale(tools);
   const ranks = Array.from({ length: k }, (_, i) => i + 1);
   const used = ids.length ? ranks.filter((r) => ids.some((id) => rankLabel(tools, [id], r) !== `Grade ${r}`)) : ranks;

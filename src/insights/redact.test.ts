@@ -19,8 +19,9 @@ describe('quotes on aggregate pages', () => {
     for (const date of written) expect(redactChild(`born ${date}, see nb-q042`, child), date).toBe('born [date of birth], see [the child]');
   });
 
-  it('leaves other dates, references and names alone', () => {
-    expect(redactChild('Reviewed 5/3/2015 with Sam for NB-Q0420', child)).toBe('Reviewed 5/3/2015 with Sam for NB-Q0420');
+  it('removes anything shaped like another child’s reference or a date, but not other numbers', () => {
+    expect(redactChild('Sibling NB-Q0420 (born 5/3/2015) and case 1234567 were seen on 12 June 2026', child)).toBe('Sibling [reference] (born [date]) and case [reference] were seen on [date]');
+    expect(redactChild('Seen 3 times in 2026, 10 working days apart', child)).toBe('Seen 3 times in 2026, 10 working days apart');
     expect(redactChild('Nothing to hide here', { name: null, dateOfBirth: null, childRef: null })).toBe('Nothing to hide here');
   });
 });

@@ -1,9 +1,13 @@
 /**
  * Words quoted from audits and families on aggregate pages (what families said, theme notes) are
- * free text: someone may have written the child's name, reference or date of birth into them.
- * Aggregate pages never identify a child, so before a quote is shown the child's own identifiers
- * are replaced. The child's record is known for every quote, so this replaces exactly those, not
- * every capitalised word.
+ * free text: someone may have written a child's name, reference or date of birth into them.
+ * Aggregate pages never identify a child, so before a quote is shown
+ * - the audited child's own name (in full and each part), reference and date of birth are
+ *   replaced, the child's record being known for every quote;
+ * - anything shaped like a case reference (letters, a hyphen, digits: "NB-Q042"; or five or more
+ *   digits) or a full date is replaced too, since a quote may name a sibling's reference or date.
+ * A sibling's name cannot be told from any other word, so it is not caught: notes written for
+ * stage 3 are read across cases and should not name children (docs/DECISIONS.md).
  */
 
 export interface ChildIdentifiers {
@@ -14,6 +18,8 @@ export interface ChildIdentifiers {
 
 export const CHILD = '[the child]';
 export const DATE_OF_BIRTH = '[date of birth]';
+export const REFERENCE = '[reference]';
+export const DATE = '[date]';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
@@ -40,6 +46,14 @@ function datePatterns(iso: string): RegExp[] {
   ];
 }
 
+const MONTH_WORDS = `(?:${MONTHS.join('|')}|${MONTHS.map((m) => m.slice(0, 3)).join('|')})\\.?`;
+const ANY_DATE = [
+  /\b\d{4}-\d{2}-\d{2}\b/g,
+  /\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b/g,
+  new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH_WORDS}\\s+\\d{4}\\b`, 'gi'),
+  new RegExp(`\\b${MONTH_WORDS}\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}\\b`, 'gi'),
+];
+
 /**
  * Replaces the child's reference, name (in full, and each part of it written with its capital,
  * so "Will" the name goes but "will" the verb stays) and date of birth.
@@ -48,6 +62,8 @@ export function redactChild(text: string, child: ChildIdentifiers): string {
   let out = text;
   if (child.dateOfBirth) for (const pattern of datePatterns(child.dateOfBirth)) out = out.replace(pattern, DATE_OF_BIRTH);
   if (child.childRef && child.childRef.trim()) out = out.replace(new RegExp(`(?<![\\w-])${escapeRegExp(child.childRef.trim())}(?![\\w-])`, 'gi'), CHILD);
+  out = out.replace(/\b[A-Z]{1,5}-[A-Z]{0,2}\d{3,}\b|\b\d{5,}\b/g, REFERENCE);
+  for (const pattern of ANY_DATE) out = out.replace(pattern, DATE);
   const name = child.name?.trim();
   if (name) {
     out = out.replace(new RegExp(`\\b${escapeRegExp(name).replace(/\s+/g, '\\s+')}\\b`, 'gi'), CHILD);
