@@ -24,8 +24,8 @@ Commands:
                       (Northbridge) first if the database is empty.
   demo                Load the demo council into an empty database.
   migrate             Apply database migrations, then exit.
-  jobs run-once       Run the background jobs (action reminders and escalations, e-mail
-                      delivery) once, then exit.
+  jobs run-once       Run the background jobs (action reminders and escalations, the daily
+                      timeliness recomputation, e-mail delivery) once, then exit.
   compliance FILE_OR_DIR... --as-of YYYY-MM-DD [--format json|csv|table]
                       Compute timeliness compliance from case-data extracts (Annex A,
                       SSDA903, CIN census, SSD), with no database or server.

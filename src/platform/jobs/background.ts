@@ -1,11 +1,12 @@
 /**
- * The background jobs Sightline runs, in order (chasing first, so the e-mail it writes goes out
- * in the same run), and the two ways to run them: on a timer in the server, and once from the
+ * The background jobs Sightline runs, in order (e-mail last, so what the others write goes out in
+ * the same run), and the two ways to run them: on a timer in the server, and once from the
  * command line (`sightline jobs run-once`). The composition root for jobs, as app.ts is for pages.
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { actionChasingJob } from '../../actions/chasing.ts';
+import { complianceRefreshJob } from '../../timeliness/refresh-job.ts';
 import { emailDeliveryJob } from '../notify/email/job.ts';
 import { createEmailTransport, type EmailSettings } from '../notify/email/transport.ts';
 import { runJobsOnce, type Job, type RunResult } from './runner.ts';
@@ -18,7 +19,7 @@ export interface BackgroundSettings {
 }
 
 export function backgroundJobs(email: ReturnType<typeof createEmailTransport>, publicUrl: string): Job[] {
-  return [actionChasingJob, emailDeliveryJob(email, publicUrl)];
+  return [actionChasingJob, complianceRefreshJob, emailDeliveryJob(email, publicUrl)];
 }
 
 /** Starts the timer; stop() waits for a run under way and closes the e-mail transport. */
