@@ -22,11 +22,25 @@ export const ListFilter = z.object({
     .regex(/^[a-z0-9]+(?:[-.][a-z0-9]+)*$/)
     .optional()
     .catch(undefined),
+  /** Part of a child's reference, to find one child's audits among hundreds. */
+  childRef: z
+    .string()
+    .trim()
+    .max(50)
+    .optional()
+    .transform((v) => v || undefined)
+    .catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 export type ListFilter = z.infer<typeof ListFilter>;
 
-/** More than this and the person is asked to filter: a page of hundreds helps nobody. */
-export const LIST_LIMIT = 200;
+/** Audits on one page of the list: a page of hundreds helps nobody. */
+export const PAGE_SIZE = 50;
+
+/** A LIKE pattern matching the text anywhere, with the text's own wildcards taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
 
 export type Part = 'auditor' | 'practitioner' | 'partner' | 'overview';
 
@@ -34,6 +48,13 @@ export async function listAudits(db: Db, actor: Actor, filter: ListFilter) {
   const auditor = alias(users, 'auditor');
   const worker = alias(users, 'worker');
   const visible = await visibleAuditsWhere(db, actor);
+  const where = and(
+    visible,
+    filter.status ? eq(audits.status, filter.status) : undefined,
+    filter.teamId ? eq(audits.teamId, filter.teamId) : undefined,
+    filter.toolId ? eq(audits.toolId, filter.toolId) : undefined,
+    filter.childRef ? sql`${children.childRef} ilike ${containing(filter.childRef)}` : undefined,
+  );
   const rows = await db
     .select({
       id: audits.id,
@@ -57,23 +78,19 @@ export async function listAudits(db: Db, actor: Actor, filter: ListFilter) {
     .leftJoin(worker, eq(worker.id, audits.practitionerId))
     .leftJoin(teams, eq(teams.id, audits.teamId))
     .leftJoin(catalogueEntries, and(eq(catalogueEntries.organisationId, audits.organisationId), eq(catalogueEntries.catalogueId, audits.toolId)))
-    .where(
-      and(
-        visible,
-        filter.status ? eq(audits.status, filter.status) : undefined,
-        filter.teamId ? eq(audits.teamId, filter.teamId) : undefined,
-        filter.toolId ? eq(audits.toolId, filter.toolId) : undefined,
-      ),
-    )
+    .where(where)
     // Work still to do first, soonest due first; finished audits after.
-    .orderBy(sql`case when ${audits.status} in ('closed', 'cancelled') then 1 else 0 end`, asc(audits.dueDate), asc(children.childRef))
-    .limit(LIST_LIMIT + 1);
+    .orderBy(sql`case when ${audits.status} in ('closed', 'cancelled') then 1 else 0 end`, asc(audits.dueDate), asc(children.childRef), asc(audits.id))
+    .limit(PAGE_SIZE)
+    .offset((filter.page - 1) * PAGE_SIZE);
+  const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(audits).innerJoin(children, eq(children.id, audits.childId)).where(where);
   return {
-    rows: rows.slice(0, LIST_LIMIT).map((r) => ({
+    total: total?.n ?? 0,
+    pages: Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE)),
+    rows: rows.map((r) => ({
       ...r,
       part: (r.auditorId === actor.userId ? 'auditor' : r.practitionerId === actor.userId ? 'practitioner' : actor.roles.includes('partner') ? 'partner' : 'overview') as Part,
     })),
-    truncated: rows.length > LIST_LIMIT,
   };
 }
 

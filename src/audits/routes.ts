@@ -111,7 +111,14 @@ export const auditsModule: AppModule = {
     app.get('/audits', requireSignIn, async (req, res) => {
       const actor = actorOf(res);
       const filter = ListFilter.parse(req.query);
-      const [{ rows, truncated }, choices] = await Promise.all([listAudits(db, actor, filter), filterChoices(db, actor)]);
+      const [{ rows, total, pages }, choices] = await Promise.all([listAudits(db, actor, filter), filterChoices(db, actor)]);
+      const pageHref = (page: number) => {
+        const query = new URLSearchParams();
+        for (const key of ['status', 'teamId', 'toolId', 'childRef'] as const) if (filter[key]) query.set(key, filter[key]!);
+        if (page > 1) query.set('page', String(page));
+        const text = query.toString();
+        return text ? `/audits?${text}` : '/audits';
+      };
       render(res, 'audits/list', {
         rows: rows.map((r) => ({
           ...r,
@@ -120,7 +127,13 @@ export const auditsModule: AppModule = {
           caseTypeLabel: r.caseType ? (CASE_TYPE_LABELS[r.caseType] ?? r.caseType) : '',
           toolTitle: r.toolTitle ?? r.toolId,
         })),
-        truncated,
+        total,
+        pagination: {
+          page: Math.min(filter.page, pages),
+          pages,
+          previous: filter.page > 1 ? pageHref(Math.min(filter.page, pages) - 1) : null,
+          next: filter.page < pages ? pageHref(filter.page + 1) : null,
+        },
         filter,
         statusOptions,
         teams: choices.teams.map((t) => ({ value: t.id, text: t.name })),

@@ -47,7 +47,8 @@ declare module '../platform/http/render.ts' {
         safeguardingConcern: boolean;
         part: Part;
       }>;
-      truncated: boolean;
+      total: number;
+      pagination: { page: number; pages: number; previous: string | null; next: string | null };
       filter: ListFilter;
       statusOptions: Option[];
       teams: Option[];
