@@ -23,7 +23,7 @@ import type { IsoDate } from '../platform/calendar/iso-date.ts';
 import { users } from '../org/schema.ts';
 import { lockCaseData, recomputeCompliance } from '../timeliness/store.ts';
 import type { Child, ImportProblem, ParsedExtract } from './facts.ts';
-import { loadDirectory, upsertChildren, upsertFacts, type ChildRow, type FactWrite } from './fact-store.ts';
+import { loadDirectory, upsertChildren, upsertFacts, type ChildRow, type FactWrite, type WriteCounts } from './fact-store.ts';
 import { checkFile } from './import/file-checks.ts';
 import { DEFAULT_FILE_LIMITS, detectFormat, parseExtractFiles, type FileLimits } from './import/index.ts';
 import { displayName } from './import/values.ts';
@@ -139,11 +139,12 @@ export function unusableFiles(extract: ParsedExtract, files: readonly UploadedFi
   const bad = new Set<string>();
   for (const p of extract.problems) if (p.severity === 'error' && p.row === undefined) bad.add(p.file);
   const used = new Set<string>([...extract.children.map((c) => c.source.file), ...extract.facts.map((f) => f.source.file)]);
+  const failed = new Set(extract.problems.filter((p) => p.severity === 'error').map((p) => p.file));
   for (const file of files) {
     const name = displayName(file.fileName);
+    if (!failed.has(name) || used.has(name) || bad.has(name)) continue;
     const check = checkFile(file.bytes, DEFAULT_FILE_LIMITS);
-    const failed = extract.problems.some((p) => p.file === name && p.severity === 'error');
-    if (check.ok && check.kind === 'xml' && failed && !used.has(name)) bad.add(name);
+    if (check.ok && check.kind === 'xml') bad.add(name);
   }
   return [...bad];
 }
@@ -200,6 +201,26 @@ function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Links, then upserts the extract's children and facts; what it wrote and the names it could not link. */
+async function saveExtract(
+  tx: Db,
+  organisationId: string,
+  importId: string,
+  extract: ParsedExtract,
+  options: { batchSize: number | undefined; report: (changes: Partial<ImportProgress>) => Promise<void> },
+): Promise<{ counts: WriteCounts; written: number; unmatched: Unmatched[] }> {
+  const linker = new NameLinker(await loadDirectory(tx, organisationId));
+  const ids = await upsertChildren(tx, organisationId, childRows(extract, linker));
+  const writes: FactWrite[] = uniqueByKey(extract.facts.map((fact) => ({ childKey: fact.childId.toLowerCase(), stored: toStoredFact(fact) }))).map(
+    ({ childKey, stored }) => ({ childId: ids.get(childKey)!, stored }),
+  );
+  const counts = await upsertFacts(tx, organisationId, importId, writes, {
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    afterBatch: (written) => options.report({ factsWritten: written, factsTotal: writes.length }),
+  });
+  return { counts, written: writes.length, unmatched: linker.unmatched() };
+}
+
 async function saveProblems(db: Db, importId: string, problems: readonly ImportProblem[]): Promise<void> {
   for (let start = 0; start < problems.length; start += 5_000) {
     const batch = problems.slice(start, start + 5_000);
@@ -236,7 +257,9 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
   try {
     await db.update(caseImports).set({ status: 'running', stage: 'reading files', heartbeatAt: new Date() }).where(eq(caseImports.id, importId));
     await report({});
-    const extract = await parseExtractFiles(files, options.limits, ({ filesRead }) => report({ filesRead }));
+    // Released once its facts are saved: the recomputation reads them back from the database, and
+    // holding both at once would double the memory a large council's import needs.
+    let extract: ParsedExtract | undefined = await parseExtractFiles(files, options.limits, ({ filesRead }) => report({ filesRead }));
 
     const problems = extract.problems;
     outcome.rowsRead = extract.rowsRead;
@@ -281,17 +304,10 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
     await db.update(caseImports).set({ stage: 'saving', heartbeatAt: new Date() }).where(eq(caseImports.id, importId));
     await db.transaction(async (tx) => {
       await lockCaseData(tx, organisationId);
-      const linker = new NameLinker(await loadDirectory(tx, organisationId));
-      const ids = await upsertChildren(tx, organisationId, childRows(extract, linker));
-      const writes: FactWrite[] = uniqueByKey(
-        extract.facts.map((fact) => ({ childKey: fact.childId.toLowerCase(), stored: toStoredFact(fact) })),
-      ).map(({ childKey, stored }) => ({ childId: ids.get(childKey)!, stored }));
-      const counts = await upsertFacts(tx, organisationId, importId, writes, {
-        ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-        afterBatch: (written) => report({ factsWritten: written, factsTotal: writes.length }),
-      });
+      const { counts, written, unmatched } = await saveExtract(tx, organisationId, importId, extract!, { batchSize: options.batchSize, report });
+      extract = undefined;
       Object.assign(outcome, counts);
-      outcome.unmatched = linker.unmatched();
+      outcome.unmatched = unmatched;
       await report({ stage: 'computing deadlines' });
       await recomputeCompliance(tx, organisationId, { asOf: options.asOf, trigger: 'import', importId });
       await tx
@@ -299,7 +315,7 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
         .set({
           status: 'succeeded',
           stage: 'done',
-          factsWritten: writes.length,
+          factsWritten: written,
           factsInserted: counts.inserted,
           factsUpdated: counts.updated,
           factsUnchanged: counts.unchanged,
