@@ -24,7 +24,7 @@ import { getAuditToolVersion } from '../standards/versions/service.ts';
 import { measureLabel } from '../timeliness/measures.ts';
 import { latestRun } from '../timeliness/store.ts';
 
-export interface CriterionLink {
+interface CriterionLink {
   tool: string;
   /** "<area id>/<criterion id>", or "<area id>" for a tool graded by area (as the outcome-measure map writes them). */
   item: string;
@@ -32,7 +32,7 @@ export interface CriterionLink {
   reasoning: string;
 }
 
-export const CRITERION_MEASURES: readonly CriterionLink[] = [
+const CRITERION_MEASURES: readonly CriterionLink[] = [
   {
     tool: 'practice-audit-tool',
     item: '1/1.1',
@@ -143,7 +143,7 @@ function late(calendar: WorkingDayCalendar, from: IsoDate, to: IsoDate): string 
 }
 
 /** "ICPC within 15 working days: yes, 3 March 2026", and so on for each status. */
-export function evidenceText(label: string, item: StoredItem, today: IsoDate, calendar: WorkingDayCalendar): string {
+function evidenceText(label: string, item: StoredItem, today: IsoDate, calendar: WorkingDayCalendar): string {
   const status = statusToday(item, today);
   const due = formatDate(item.dueDate);
   switch (status) {

@@ -34,7 +34,7 @@ const FORMAT_LABELS: Record<FactSource['format'], string> = {
   manual: 'Entered in Sightline',
 };
 
-export function sourceLabel(source: FactSource): string {
+function sourceLabel(source: FactSource): string {
   const where = [source.file, source.sheet !== undefined && source.sheet !== source.file ? source.sheet : undefined, source.row === undefined ? undefined : `row ${source.row}`]
     .filter((part) => part !== undefined)
     .join(', ');
@@ -51,7 +51,7 @@ function seenDetail(seen: boolean | undefined, seenAlone: boolean | undefined): 
 }
 
 /** The events one fact records: a span gives its start and its end, a conference its own day. */
-export function eventsOf(fact: CaseFact): Omit<ChronologyEvent, 'kind' | 'source'>[] {
+function eventsOf(fact: CaseFact): Omit<ChronologyEvent, 'kind' | 'source'>[] {
   switch (fact.kind) {
     case 'contact':
       return [{ date: fact.date, title: 'Contact received', detail: join(fact.contactSource && `source ${fact.contactSource}`, fact.outcome && `outcome: ${fact.outcome}`) }];

@@ -66,9 +66,9 @@ export class ImportBusyError extends Error {
 }
 
 /** A running import whose progress has not moved for this long was interrupted (the server stopped). */
-export const INTERRUPTED_AFTER_MS = 15 * 60 * 1000;
+const INTERRUPTED_AFTER_MS = 15 * 60 * 1000;
 
-export function fileRecord(file: UploadedFile): FileRecord {
+function fileRecord(file: UploadedFile): FileRecord {
   return { name: displayName(file.fileName), bytes: file.bytes.byteLength, sha256: crypto.createHash('sha256').update(file.bytes).digest('hex') };
 }
 
@@ -433,7 +433,7 @@ export async function importProblems(db: Db, importId: string, limit?: number): 
  * still open. The embedded database has one connection, which the transaction holds: there the
  * record moves on only between the steps outside it.
  */
-export function progressRecorder(database: Database, importId: string, intervalMs = 500): (progress: ImportProgress) => Promise<void> {
+function progressRecorder(database: Database, importId: string, intervalMs = 500): (progress: ImportProgress) => Promise<void> {
   let lastStage: ImportStage | undefined;
   let lastWrite = 0;
   return async (progress) => {

@@ -32,7 +32,7 @@ export async function teamChoices(db: Db, actor: Actor): Promise<{ value: string
   return teams.filter((t) => scope === 'all' || scope.includes(t.id)).map((t) => ({ value: t.id, text: t.name }));
 }
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 export interface ChildListFilter {
   teamId?: string | undefined;

@@ -18,7 +18,7 @@ import { measureLabel } from './measures.ts';
 import { latestRun } from './store.ts';
 
 /** "Due soon": within this many working days from today. */
-export const DUE_SOON_WORKING_DAYS = 5;
+const DUE_SOON_WORKING_DAYS = 5;
 
 export interface GroupCount {
   id: string | null;
@@ -43,6 +43,7 @@ export interface DeadlineRow {
 
 export interface DriftDashboard {
   today: IsoDate;
+  dueSoonWorkingDays: number;
   dueSoonUntil: IsoDate;
   computedAsOf: IsoDate | null;
   totals: { overdue: number; dueSoon: number };
@@ -89,6 +90,7 @@ export async function driftDashboard(db: Db, actor: Actor, options: { today: Iso
   const totals = byTeam.reduce((sum, g) => ({ overdue: sum.overdue + g.overdue, dueSoon: sum.dueSoon + g.dueSoon }), { overdue: 0, dueSoon: 0 });
   return {
     today,
+    dueSoonWorkingDays: DUE_SOON_WORKING_DAYS,
     dueSoonUntil: until,
     computedAsOf: run?.asOf ?? null,
     totals,

@@ -37,7 +37,7 @@ export interface ComplianceRunSummary {
 }
 
 /** The DfE statistical year (1 April to 31 March) that ended most recently on or before `asOf`. */
-export function lastDfeYear(asOf: IsoDate): ReportingPeriod {
+function lastDfeYear(asOf: IsoDate): ReportingPeriod {
   const year = Number(asOf.slice(0, 4));
   const endYear = asOf.slice(5) >= '03-31' ? year : year - 1;
   return { start: `${endYear - 1}-04-01`, end: `${endYear}-03-31` };
