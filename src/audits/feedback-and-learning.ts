@@ -41,7 +41,7 @@ export const LearningInput = z.object({ learning: longText('what you learnt') })
 
 /** Feedback is recorded by the auditor or the practitioner, who may gather it after the audit. */
 export function canRecordFeedback(audit: Audit, access: AuditAccess): boolean {
-  return (access.audit || access.selfAssess) && audit.status !== 'closed' && audit.status !== 'cancelled' && audit.status !== 'allocated' && audit.status !== 'self-assessed';
+  return (access.audit || access.selfAssess) && audit.status !== 'cancelled' && audit.status !== 'allocated' && audit.status !== 'self-assessed';
 }
 
 export async function recordFeedback(db: Db, actor: Actor, auditId: string, input: FeedbackInput): Promise<void> {
@@ -94,7 +94,7 @@ export function participation(access: AuditAccess): 'practitioner' | 'auditor' |
 }
 
 export function canRecordLearning(audit: Audit, access: AuditAccess): boolean {
-  return participation(access) !== null && !['allocated', 'self-assessed', 'cancelled', 'closed'].includes(audit.status);
+  return participation(access) !== null && !['allocated', 'self-assessed', 'cancelled'].includes(audit.status);
 }
 
 /** A participant's learning, in their own words; recording again replaces only their own. */

@@ -36,6 +36,10 @@ const MOVES: Record<AuditStatus, Partial<Record<AuditMove, AuditStatus>>> = {
 };
 
 export class IllegalMoveError extends Error {
+  /** The error page answers 409 Conflict with this message (the request clashed with the audit's state). */
+  readonly status = 409;
+  readonly expose = true;
+
   constructor(
     readonly from: AuditStatus,
     readonly move: AuditMove,

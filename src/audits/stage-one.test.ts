@@ -431,7 +431,7 @@ describe('family feedback and learning', () => {
 });
 
 describe('submitting stage 1', () => {
-  it('locks the audit, records when, and tells the moderator pool but not the auditor', async () => {
+  it('locks the audit, records when, and sends it to moderation (telling the pool, not the auditor) or closes it', async () => {
     const audit = await startedAudit({ auditor: 'qa-lead' });
     const imran = await as('qa-lead');
     await fillEveryArea(t, imran, audit, 'audit', 'good');
@@ -439,11 +439,12 @@ describe('submitting stage 1', () => {
     expect((await (await as('practice-manager')).post(`/audits/${audit.auditId}/submit`, { version: String((await auditRow(t, audit.auditId)).version) })).status).toBe(403);
     expect((await imran.post(`/audits/${audit.auditId}/submit`, { version: String((await auditRow(t, audit.auditId)).version) })).status).toBe(303);
     const row = await auditRow(t, audit.auditId);
-    expect(row.status).toBe('submitted');
+    // Submission runs stage 2's selection at once: a good audit is moderated only if drawn.
+    expect(['in-moderation', 'closed']).toContain(row.status);
     expect(row.submittedAt?.toISOString()).toBe(NOW.toISOString());
-    const told = await t.database.db.select({ userId: notifications.userId }).from(notifications).where(eq(notifications.dedupeKey, `audit-submitted:${audit.auditId}`));
+    const told = await t.database.db.select({ userId: notifications.userId }).from(notifications).where(eq(notifications.dedupeKey, `moderation-waiting:${audit.auditId}`));
     // Gareth Lloyd is the only other moderator: Imran Siddiqui audited it himself.
-    expect(told.map((n) => n.userId)).toEqual([id('moderator')]);
+    expect(told.map((n) => n.userId)).toEqual(row.status === 'in-moderation' ? [id('moderator')] : []);
     const area = audit.areas[0]!;
     expect((await imran.post(`/audits/${audit.auditId}/areas/${area.number}`, filledArea(area, 'audit', 'inadequate', String(row.version)))).status).toBe(409);
     expect((await confirmJudgement(imran, audit, 'inadequate', 'Changed my mind')).status).toBe(409);

@@ -4,13 +4,14 @@
  * edit names the audit version it started from; a save against an older version is refused
  * (ConflictError) so that nobody's words are overwritten unseen.
  */
+import { selectForModeration } from './moderation/service.ts';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { ForbiddenError, NotFoundError, type Actor } from '../platform/auth/actor.ts';
 import { ConflictError } from '../platform/http/errors.ts';
 import { notify } from '../platform/notify/in-app.ts';
 import type { IsoDate } from '../platform/calendar/index.ts';
-import { teams, userRoles, users } from '../org/schema.ts';
+import { teams, users } from '../org/schema.ts';
 import { children } from '../cases/schema.ts';
 import { getAuditToolVersion } from '../standards/versions/service.ts';
 import type { AuditTool } from '../standards/schema.ts';
@@ -378,30 +379,17 @@ export async function submissionReadiness(db: Db, ctx: AuditContext): Promise<Re
   return { ready: problems.length === 0, problems };
 }
 
-/** Locks stage 1 and tells the moderator pool that an audit is ready for stage 2. */
+/** Locks stage 1 and decides at once whether the audit goes to moderation (stage 2). */
 export async function submitAudit(db: Db, actor: Actor, auditId: string, version: number, now: Date): Promise<void> {
   const ctx = await loadAuditContext(db, actor, auditId);
   if (!ctx.access.audit) throw new ForbiddenError('Only the auditor submits the audit.');
   if (ctx.audit.status !== 'in-progress') throw new AuditStateError(stateMessage(ctx.audit.status, 'audit'));
   const readiness = await submissionReadiness(db, ctx);
   if (!readiness.ready) throw new AuditStateError(`The audit cannot be submitted yet. ${readiness.problems.join('. ')}.`);
-  const moderators = await db
-    .selectDistinct({ id: users.id })
-    .from(users)
-    .innerJoin(userRoles, and(eq(userRoles.userId, users.id), eq(userRoles.role, 'moderator'), eq(userRoles.active, true)))
-    .where(and(eq(users.organisationId, ctx.audit.organisationId), sql`${users.disabledAt} is null`));
   await db.transaction(async (tx) => {
-    await moveAudit(tx, actor, ctx.audit, 'submit', version, { submittedAt: now }, { version: version + 1, finalGrade: ctx.audit.finalGrade });
-    await notify(tx, {
-      organisationId: ctx.audit.organisationId,
-      // Nobody moderates their own audit.
-      userIds: moderators.map((m) => m.id).filter((id) => id !== ctx.audit.auditorId),
-      kind: 'audit-submitted',
-      title: `Stage 1 completed: audit of ${ctx.child.childRef}`,
-      body: 'The auditor has submitted stage 1 of a collaborative audit, ready for stage 2 (moderation).',
-      link: `/audits/${auditId}`,
-      dedupeKey: `audit-submitted:${auditId}`,
-    });
+    const submitted = await moveAudit(tx, actor, ctx.audit, 'submit', version, { submittedAt: now }, { version: version + 1, finalGrade: ctx.audit.finalGrade });
+    // Stage 2 starts at once: the audit is drawn for moderation (the moderators told) or closed.
+    await selectForModeration(tx, actor, submitted);
   });
 }
 
