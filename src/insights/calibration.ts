@@ -27,15 +27,6 @@ import { addPair, emptyTable, INFLATION_DEFAULTS, summariseAgreement, testInflat
 import { count, decimal, formatShare, percentage, text, type Cell, type Column, type Figure } from './tables.ts';
 import { areaTitle, commonScale, rankOf } from './tools.ts';
 
-interface PairRow {
-  key: string;
-  toolId: string;
-  toolVersion: number;
-  first: string;
-  second: string;
-  n: number;
-}
-
 export interface Calibration {
   period: string;
   headlines: Headline[];
@@ -50,57 +41,74 @@ export interface Calibration {
   disputes: Figure;
 }
 
-const MODERATED = sql`join audit_moderations mo on mo.audit_id = audits.id and mo.completed_at is not null`;
+/** Pairs of grades counted by everything a table groups them by, so one pass serves every table. */
+interface PairRow {
+  auditor: string;
+  team: string;
+  area: string;
+  month: string;
+  toolId: string;
+  toolVersion: number;
+  first: string;
+  second: string;
+  n: number;
+}
 
-/** Auditor's item grade against the moderator's, per key. */
-function moderatedPairs(ctx: InsightContext, key: SQL): Promise<PairRow[]> {
+const MODERATED = sql`join audit_moderations mo on mo.audit_id = audits.id and mo.completed_at is not null`;
+const DIMENSIONS = (area: SQL) =>
+  sql`audits.auditor_id::text as "auditor", coalesce(audits.team_id::text, '') as "team", ${area} as "area", ${monthSql(sql`audits.submitted_at`)} as "month",
+      audits.tool_id as "toolId", audits.tool_version as "toolVersion"`;
+
+/** Auditor's item grade against the moderator's. */
+function moderatedPairs(ctx: InsightContext): Promise<PairRow[]> {
   return queryRows<PairRow>(
     ctx.db,
-    sql`select ${key} as "key", audits.tool_id as "toolId", audits.tool_version as "toolVersion", r.grade as "first", m.grade as "second", count(*)::int as "n"
+    sql`select ${DIMENSIONS(sql`audits.tool_id || '|' || r.area_id`)}, r.grade as "first", m.grade as "second", count(*)::int as "n"
         ${AUDIT_FROM} ${MODERATED}
         join audit_responses r on r.audit_id = audits.id and r.stage = 'audit' and r.grade is not null
         join audit_responses m on m.audit_id = audits.id and m.stage = 'moderation' and m.area_id = r.area_id and m.criterion_id = r.criterion_id and m.grade is not null
         where ${completedSql(ctx.scope, ctx.filter)}
-        group by 1, 2, 3, 4, 5`,
+        group by 1, 2, 3, 4, 5, 6, 7, 8`,
   );
 }
 
-/** The practitioner's submitted self-assessment against the auditor's grade, per key. */
-function selfPairs(ctx: InsightContext, key: SQL): Promise<PairRow[]> {
+/** The practitioner's submitted self-assessment against the auditor's grade. */
+function selfPairs(ctx: InsightContext): Promise<PairRow[]> {
   return queryRows<PairRow>(
     ctx.db,
-    sql`select ${key} as "key", audits.tool_id as "toolId", audits.tool_version as "toolVersion", s.grade as "first", r.grade as "second", count(*)::int as "n"
+    sql`select ${DIMENSIONS(sql`audits.tool_id || '|' || s.area_id`)}, s.grade as "first", r.grade as "second", count(*)::int as "n"
         ${AUDIT_FROM}
         join audit_responses s on s.audit_id = audits.id and s.stage = 'self-assessment' and s.grade is not null
         join audit_responses r on r.audit_id = audits.id and r.stage = 'audit' and r.area_id = s.area_id and r.criterion_id = s.criterion_id and r.grade is not null
         where ${completedSql(ctx.scope, ctx.filter)}
           and exists (select 1 from audit_events e where e.audit_id = audits.id and e.kind = 'self-assess')
-        group by 1, 2, 3, 4, 5`,
+        group by 1, 2, 3, 4, 5, 6, 7, 8`,
   );
 }
 
-/** Overall judgements: the auditor's final grade against the moderator's, per key. */
-function overallPairs(ctx: InsightContext, key: SQL): Promise<PairRow[]> {
+/** Overall judgements: the auditor's final grade against the moderator's. */
+function overallPairs(ctx: InsightContext): Promise<PairRow[]> {
   return queryRows<PairRow>(
     ctx.db,
-    sql`select ${key} as "key", audits.tool_id as "toolId", audits.tool_version as "toolVersion", audits.final_grade as "first", audits.moderated_grade as "second", count(*)::int as "n"
+    sql`select ${DIMENSIONS(sql`''`)}, audits.final_grade as "first", audits.moderated_grade as "second", count(*)::int as "n"
         ${AUDIT_FROM} ${MODERATED}
         where ${completedSql(ctx.scope, ctx.filter)} and audits.moderated_grade is not null
-        group by 1, 2, 3, 4, 5`,
+        group by 1, 2, 3, 4, 5, 6, 7, 8`,
   );
 }
 
 /** Agreement tables per key, on the common scale; pairs with a grade no tool knows are left out. */
-function tablesByKey(ctx: InsightContext, rows: readonly PairRow[]): Map<string, AgreementTable> {
+function tablesByKey(ctx: InsightContext, rows: readonly PairRow[], keyOf: (r: PairRow) => string): Map<string, AgreementTable> {
   const k = commonScale(ctx.tools);
   const out = new Map<string, AgreementTable>();
   for (const r of rows) {
     const a = rankOf(ctx.tools, r.toolId, r.first, r.toolVersion);
     const b = rankOf(ctx.tools, r.toolId, r.second, r.toolVersion);
     if (a === undefined || b === undefined) continue;
-    const table = out.get(r.key) ?? emptyTable(k);
+    const key = keyOf(r);
+    const table = out.get(key) ?? emptyTable(k);
     addPair(table, a, b, r.n);
-    out.set(r.key, table);
+    out.set(key, table);
   }
   return out;
 }
@@ -151,21 +159,10 @@ function auditCounts(tables: Map<string, AgreementTable>): Map<string, number> {
 export async function calibration(ctx: InsightContext): Promise<Calibration> {
   const { filter, tools } = ctx;
   const k = commonScale(tools);
-  const auditor = sql`audits.auditor_id::text`;
-  const team = sql`coalesce(audits.team_id::text, '')`;
-  const area = sql`audits.tool_id || '|' || r.area_id`;
-  const month = monthSql(sql`audits.submitted_at`);
-  const selfAreaKey = sql`audits.tool_id || '|' || s.area_id`;
-  const [byAuditorRows, byTeamRows, byAreaRows, byMonthRows, overallByAuditor, overallByTeam, selfTeamRows, selfAreaRows, selfMonthRows, people, disputeRows] = await Promise.all([
-    moderatedPairs(ctx, auditor),
-    moderatedPairs(ctx, team),
-    moderatedPairs(ctx, area),
-    moderatedPairs(ctx, month),
-    overallPairs(ctx, auditor),
-    overallPairs(ctx, team),
-    selfPairs(ctx, team),
-    selfPairs(ctx, selfAreaKey),
-    selfPairs(ctx, month),
+  const [moderated, overallRows, selfRows, people, disputeRows] = await Promise.all([
+    moderatedPairs(ctx),
+    overallPairs(ctx),
+    selfPairs(ctx),
     queryRows<{ id: string; name: string }>(ctx.db, sql`select id::text as "id", display_name as "name" from users where organisation_id = ${ctx.actor.organisationId}`),
     queryRows<{ key: string; status: string; outcome: string | null; n: number }>(
       ctx.db,
@@ -179,8 +176,13 @@ export async function calibration(ctx: InsightContext): Promise<Calibration> {
   const period = periodLabel(filter.from, filter.to);
   const link = (narrow: Partial<InsightFilter>, drill: Parameters<typeof drillHref>[1]) => drillHref({ ...filter, ...narrow }, drill);
 
-  const items = { auditor: tablesByKey(ctx, byAuditorRows), team: tablesByKey(ctx, byTeamRows), area: tablesByKey(ctx, byAreaRows), month: tablesByKey(ctx, byMonthRows) };
-  const overall = { auditor: tablesByKey(ctx, overallByAuditor), team: tablesByKey(ctx, overallByTeam) };
+  const items = {
+    auditor: tablesByKey(ctx, moderated, (r) => r.auditor),
+    team: tablesByKey(ctx, moderated, (r) => r.team),
+    area: tablesByKey(ctx, moderated, (r) => r.area),
+    month: tablesByKey(ctx, moderated, (r) => r.month),
+  };
+  const overall = { auditor: tablesByKey(ctx, overallRows, (r) => r.auditor), team: tablesByKey(ctx, overallRows, (r) => r.team) };
   const auditorAudits = auditCounts(overall.auditor);
   const teamAudits = auditCounts(overall.team);
   const allItems = summariseAgreement(merged(items.month.values(), k));
@@ -219,9 +221,9 @@ export async function calibration(ctx: InsightContext): Promise<Calibration> {
   ];
   const flagged = tests.filter((t) => t.test.flagged);
 
-  const selfTeam = tablesByKey(ctx, selfTeamRows);
-  const selfArea = tablesByKey(ctx, selfAreaRows);
-  const selfMonth = tablesByKey(ctx, selfMonthRows);
+  const selfTeam = tablesByKey(ctx, selfRows, (r) => r.team);
+  const selfArea = tablesByKey(ctx, selfRows, (r) => r.area);
+  const selfMonth = tablesByKey(ctx, selfRows, (r) => r.month);
   const allSelf = summariseAgreement(merged(selfMonth.values(), k));
 
   const disputeTeams = [...new Set(disputeRows.map((d) => d.key))].sort((a, b) => teamName(a).localeCompare(teamName(b)));

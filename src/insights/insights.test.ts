@@ -169,6 +169,10 @@ beforeAll(async () => {
     { auditId: ids.north3!, themeId: theme!.id, kind: 'recurring-issue', note: 'No chronology since NB-T009 was born on 12/01/2015.', taggedBy: person('qa-officer') },
     { auditId: ids.north1!, themeId: theme!.id, kind: 'strength', note: `${CHILD_REF} has a full chronology; ${CHILD_NAME} helped write it.`, taggedBy: person('qa-officer') },
   ]);
+  // December 2025, before the period most tests look at: an auditor whose grades moderators lowered
+  // every time, and one whose grades they agreed every time.
+  for (let i = 0; i < 6; i++) await insertAudit({ key: `gm${i}`, ref: `NB-U${i}`, team: 'cic', auditor: 'pm-leaving', worker: 'sw-5', submitted: `2025-12-1${i}`, final: 'good', moderated: 'requires-improvement' });
+  for (let i = 0; i < 5; i++) await insertAudit({ key: `om${i}`, ref: `NB-V${i}`, team: 'assessment', auditor: 'pm-mash', worker: 'sw-4', submitted: `2025-12-1${i}`, final: 'good', moderated: 'good' });
   await insertAudit({ key: 'north4', ref: 'NB-T008', team: 'fst-north', auditor: 'pm-mash', worker: 'sw-2', submitted: '2026-05-20', final: 'good' });
 
   // Actions from north3 (Family support team north): overdue, open and not yet due, done, and two
@@ -312,10 +316,8 @@ describe('calibration', () => {
   });
 
   it('flags an auditor whose overall grades moderators lower more often than chance', async () => {
-    // Six more audits by Grace Mensah, every one lowered; and five by Olu Adeyemi, none lowered.
-    for (let i = 0; i < 6; i++) await insertAudit({ key: `gm${i}`, ref: `NB-U${i}`, team: 'cic', auditor: 'pm-leaving', worker: 'sw-5', submitted: '2026-02-1' + i, final: 'good', moderated: 'requires-improvement' });
-    for (let i = 0; i < 5; i++) await insertAudit({ key: `om${i}`, ref: `NB-V${i}`, team: 'assessment', auditor: 'pm-mash', worker: 'sw-4', submitted: '2026-02-1' + i, final: 'good', moderated: 'good' });
-    const rows = csvRows((await clients.get('qa-officer')!.get(`/insights/calibration/export?${PERIOD}&table=inflation&format=csv`)).text);
+    // December 2025 adds Grace Mensah's six audits, every one lowered, and Olu Adeyemi's five, none.
+    const rows = csvRows((await clients.get('qa-officer')!.get(`/insights/calibration/export?from=2025-12&to=2026-06&table=inflation&format=csv`)).text);
     const row = (who: string) => rows.find((r) => r[0] === who)!;
     // Council: 13 moderated audits, 7 lowered (north2 and Grace's six). P(X ≥ 6 | 6, 7/13) = (7/13)^6 ≈ 0.024.
     expect(row('Grace Mensah').slice(2, 8)).toEqual(['6', '6', '100', '53.8', String(Number(((7 / 13) ** 6).toFixed(3))), 'Flagged: lowered more often than chance would give']);

@@ -7,7 +7,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../platform/db/client.ts';
 import { formatDate } from '../platform/http/render.ts';
-import { visibleAuditsWhere } from '../audits/core.ts';
 import { AUDIT_FROM, completedSql, monthSql, SETTLED_GRADE, worstSql } from './audit-sql.ts';
 import { shareLines, stackedBars, stackedColumns, PALETTE } from './charts.ts';
 import type { InsightContext } from './context.ts';
@@ -113,7 +112,6 @@ export interface InadequateRow {
   laterGrade: string | null;
   laterTool: string | null;
   laterAt: Date | string | null;
-  visible: boolean;
 }
 
 /** What followed an audit: a safeguarding alert, its actions, and the next audit of the same child. */
@@ -133,11 +131,10 @@ export const LATER_AUDIT = sql`left join lateral (
 
 /** The inadequate audits (settled grade the scale's worst), latest first, with what followed. */
 async function inadequateRows(ctx: InsightContext, limit: number): Promise<InadequateRow[]> {
-  const visible = await visibleAuditsWhere(ctx.db, ctx.actor);
   return queryRows<InadequateRow>(
     ctx.db,
     sql`select audits.id as "id", audits.submitted_at as "submittedAt", t.name as "teamName", c.case_type as "caseType", audits.tool_id as "toolId",
-          audits.final_grade as "finalGrade", audits.moderated_grade as "moderatedGrade", ${nextColumns(ctx.today)}, (${visible}) as "visible"
+          audits.final_grade as "finalGrade", audits.moderated_grade as "moderatedGrade", ${nextColumns(ctx.today)}
         ${AUDIT_FROM} ${LATER_AUDIT}
         where ${completedSql(ctx.scope, ctx.filter)} and ${worstSql(ctx.tools, sql`audits.tool_id`, SETTLED_GRADE)}
         order by audits.submitted_at desc
@@ -282,7 +279,7 @@ export async function practiceQuality(ctx: InsightContext): Promise<PracticeQual
     rows: inadequate.map((r) => {
       const when = `Audit submitted ${formatDate(new Date(r.submittedAt))}`;
       return [
-        { text: when, ...(r.visible ? { href: `/audits/${r.id}` } : {}) },
+        { text: when, auditId: r.id },
         text(r.teamName ?? 'No team recorded'),
         text(r.caseType ? (CASE_TYPE_WORDS[r.caseType as keyof typeof CASE_TYPE_WORDS] ?? r.caseType) : 'Not recorded'),
         text(gradeName(ctx, r.toolId, r.finalGrade)),

@@ -12,7 +12,6 @@ import { z } from 'zod';
 import { queryRows, type Db } from '../platform/db/client.ts';
 import { NotFoundError, requireCapability, type Actor } from '../platform/auth/actor.ts';
 import { calendarFor } from '../platform/calendar/closures.ts';
-import { visibleAuditsWhere } from '../audits/core.ts';
 import { rounds } from '../audits/schema.ts';
 import { createProgramme, programmeChoices } from '../audits/programme/service.ts';
 import { allocateRound, drawRound } from '../audits/programme/rounds.ts';
@@ -143,7 +142,6 @@ interface RoundAudit {
   moderatedGrade: string | null;
   moderated: boolean;
   submittedAt: Date | string | null;
-  visible: boolean;
 }
 
 export interface RehearsalReport {
@@ -180,14 +178,13 @@ export async function rehearsalReport(db: Db, actor: Actor, tools: Tools, roundI
     .innerJoin(rounds, eq(rounds.id, rehearsals.roundId))
     .where(and(eq(rehearsals.roundId, roundId), eq(rehearsals.organisationId, actor.organisationId)));
   if (!rehearsal) throw new NotFoundError();
-  const visible = await visibleAuditsWhere(db, actor);
   const [auditRows, itemRows] = await Promise.all([
     queryRows<RoundAudit>(
       db,
       sql`select audits.id as "id", audits.status as "status", t.name as "teamName", c.case_type as "caseType", audits.tool_id as "toolId", audits.tool_version as "toolVersion",
             audits.final_grade as "finalGrade", audits.moderated_grade as "moderatedGrade",
             exists (select 1 from audit_moderations mo where mo.audit_id = audits.id and mo.completed_at is not null) as "moderated",
-            audits.submitted_at as "submittedAt", (${visible}) as "visible"
+            audits.submitted_at as "submittedAt"
           from audits join children c on c.id = audits.child_id left join teams t on t.id = audits.team_id
           where audits.round_id = ${roundId} and audits.organisation_id = ${actor.organisationId} and audits.status <> 'cancelled'
           order by c.case_type, t.name`,
@@ -270,7 +267,7 @@ export async function rehearsalReport(db: Db, actor: Actor, tools: Tools, roundI
         caption: 'Each audit in the rehearsal',
         columns: [{ label: 'Audit' }, { label: 'Case type' }, { label: 'Team' }, { label: 'Auditor’s grade' }, { label: 'Moderator’s grade' }, { label: 'Held up?' }],
         rows: auditRows.map((a, i) => [
-          { text: `Audit ${i + 1}`, ...(a.visible ? { href: `/audits/${a.id}` } : {}) },
+          { text: `Audit ${i + 1}`, auditId: a.id },
           text(typeWord(a.caseType ?? '')),
           text(a.teamName ?? 'No team recorded'),
           text(gradeName(a.toolId, a.finalGrade)),

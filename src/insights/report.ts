@@ -10,7 +10,6 @@
  */
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../platform/db/client.ts';
-import { visibleAuditsWhere } from '../audits/core.ts';
 import { getPublishedVersion } from '../standards/versions/service.ts';
 import { NotFoundError } from '../platform/auth/actor.ts';
 import { actionsDashboard } from './actions.ts';
@@ -78,13 +77,11 @@ interface SltRow extends InadequateRow {
 }
 
 async function sltCases(ctx: InsightContext): Promise<Table> {
-  const visible = await visibleAuditsWhere(ctx.db, ctx.actor);
   const rows = await queryRows<SltRow>(
     ctx.db,
     sql`select audits.id as "id", audits.submitted_at as "submittedAt", t.name as "teamName", c.case_type as "caseType", audits.tool_id as "toolId",
           audits.final_grade as "finalGrade", audits.moderated_grade as "moderatedGrade", ${nextColumns(ctx.today)},
-          (select string_agg(l.name || ' (' || th.kind || ')', '; ' order by l.name) from audit_themes th join audit_themes_list l on l.id = th.theme_id where th.audit_id = audits.id) as "themes",
-          (${visible}) as "visible"
+          (select string_agg(l.name || ' (' || th.kind || ')', '; ' order by l.name) from audit_themes th join audit_themes_list l on l.id = th.theme_id where th.audit_id = audits.id) as "themes"
         ${AUDIT_FROM} ${LATER_AUDIT}
         where ${completedSql(ctx.scope, ctx.filter)} and audits.marked_for_slt
         order by audits.submitted_at`,
@@ -96,7 +93,7 @@ async function sltCases(ctx: InsightContext): Promise<Table> {
     caption: 'Audited and moderated cases chosen for the senior leadership team',
     columns: [{ label: 'Case' }, { label: 'Team' }, { label: 'Case type' }, { label: 'Auditor’s grade' }, { label: 'Moderator’s grade' }, { label: 'Themes' }, { label: 'What happened next' }],
     rows: rows.map((r, i) => [
-      { text: `Case ${i + 1}`, ...(r.visible ? { href: `/audits/${r.id}` } : {}) },
+      { text: `Case ${i + 1}`, auditId: r.id },
       text(r.teamName ?? 'No team recorded'),
       text(r.caseType ? (CASE_TYPE_WORDS[r.caseType as keyof typeof CASE_TYPE_WORDS] ?? r.caseType) : 'Not recorded'),
       text(grade(r.toolId, r.finalGrade)),

@@ -10,7 +10,7 @@ import type { Db } from '../platform/db/client.ts';
 import { insightContext, type InsightCapability, type InsightContext } from './context.ts';
 import { auditsBehind } from './drilldown.ts';
 import { exportRequest, sendTable } from './export.ts';
-import { addMonthsTo, CASE_TYPE_WORDS, monthOf, parseDrill, periodLabel, quarterLabel, quarterStart } from './filters.ts';
+import { addMonthsTo, CASE_TYPE_WORDS, monthOf, parseDrill, periodLabel, quarterLabel, quarterStart, queryString } from './filters.ts';
 import { frameFor, pagesFor } from './frame.ts';
 import { practiceQuality } from './practice-quality.ts';
 import { timeliness } from './timeliness.ts';
@@ -21,6 +21,7 @@ import { ofstedEvidence, EvidenceLibrary } from './evidence.ts';
 import { themes } from './themes.ts';
 import type { DashboardModel } from './views.ts';
 import { ToolLibrary } from './tools.ts';
+import { FigureCache, withAuditLinks } from './cache.ts';
 import { agreementWords, listRehearsals, rehearsalChoices, rehearsalReport, RehearsalInput, startRehearsal } from './rehearsal.ts';
 import { can, NotFoundError } from '../platform/auth/actor.ts';
 import { parseForm, singleError, type FieldErrors } from '../platform/http/forms.ts';
@@ -163,6 +164,13 @@ export const insightsModule: AppModule = {
     const library = new ToolLibrary();
     const libraries: Libraries = { evidence: new EvidenceLibrary() };
     const contextFor = (res: Response, capability: InsightCapability, query: unknown) => insightContext(db, actorOf(res), library, capability, query, now());
+    const cache = new FigureCache();
+    /** The figures for a page, counted once per page, scope, filters and day until the data changes. */
+    async function cached<T>(page: string, ctx: InsightContext, count: () => Promise<T>): Promise<T> {
+      const scope = ctx.scope.teams === 'all' ? 'all' : [...ctx.scope.teams].sort().join(',');
+      const key = `${ctx.actor.organisationId}|${page}|${scope}|${queryString(ctx.filter)}|${ctx.today}`;
+      return cache.figures(key, await cache.fingerprint(db, ctx.actor.organisationId), count);
+    }
 
     app.get('/insights', requireCapability('insights.index'), (_req, res) => {
       render(res, 'insights/index', { pages: pagesFor(actorOf(res)) });
@@ -173,12 +181,17 @@ export const insightsModule: AppModule = {
       const slug = path.slice('/insights/'.length);
       app.get(path, requireCapability(capability), async (req, res) => {
         const ctx = await contextFor(res, capability, req.query);
-        render(res, 'insights/dashboard', { f: frameFor(ctx, ctx.actor, path), ...(await build(ctx, libraries)) });
+        const page = await cached(path, ctx, () => build(ctx, libraries));
+        const [figures, sections] = await Promise.all([
+          withAuditLinks(db, ctx.actor, page.figures),
+          Promise.all((page.sections ?? []).map(async (s) => ({ heading: s.heading, figures: await withAuditLinks(db, ctx.actor, s.figures) }))),
+        ]);
+        render(res, 'insights/dashboard', { f: frameFor(ctx, ctx.actor, path), ...page, figures, sections });
       });
       app.get(`${path}/export`, requireCapability(capability), async (req, res) => {
         const request = exportRequest(req.query);
         const ctx = await contextFor(res, capability, req.query);
-        const page = await build(ctx, libraries);
+        const page = await cached(path, ctx, () => build(ctx, libraries));
         const tables = [...page.figures, ...(page.sections ?? []).flatMap((s) => s.figures)].map((f) => f.table);
         const table = await sendTable(res, tables, request, slug, `${ctx.filter.from}-to-${ctx.filter.to}`);
         await logExport(db, res, `${slug}/${table.id}`);
@@ -193,7 +206,7 @@ export const insightsModule: AppModule = {
         contextFor(res, 'insights.report', { from: request.quarter, to: end }),
         contextFor(res, 'insights.report', { from: addMonthsTo(end, -11), to: end }),
       ]);
-      return { request, report: await quarterlyReport(quarter, year, request) };
+      return { request, report: await cached(`report|${request.audience}`, quarter, () => quarterlyReport(quarter, year, request)) };
     }
     const reportQuery = (request: ReportRequest) => `?quarter=${request.quarter}&audience=${request.audience}`;
     const reportFileName = (request: ReportRequest) => `quality-assurance-report-${request.quarter}-${request.audience}`;
@@ -203,9 +216,10 @@ export const insightsModule: AppModule = {
       const { request, report } = await buildReport(res, req.query);
       const current = quarterStart(monthOf(londonDate(now())));
       const quarters = Array.from({ length: 8 }, (_, i) => addMonthsTo(current, -3 * i)).map((q) => ({ value: q, text: quarterLabel(q) }));
+      const sections = await Promise.all(report.sections.map(async (s) => ({ ...s, figures: await withAuditLinks(db, actor, s.figures) })));
       render(res, 'insights/report', {
         f: frameFor(undefined, actor, '/insights/report'),
-        report,
+        report: { ...report, sections },
         quarters,
         audiences: Object.entries(AUDIENCES).map(([value, text]) => ({ value, text })),
         query: reportQuery(request),
@@ -293,9 +307,10 @@ export const insightsModule: AppModule = {
       if (!roundId.success) throw new NotFoundError();
       const today = londonDate(now());
       const report = await rehearsalReport(db, actor, await library.load(db, actor.organisationId), roundId.data, today);
+      const [audits] = await withAuditLinks(db, actor, [report.audits]);
       render(res, 'insights/rehearsal-report', {
         f: frameFor(undefined, actor, '/insights/rehearsal'),
-        report,
+        report: { ...report, audits: audits! },
         caseTypeWords: caseTypeWords(report.caseTypes),
         overall: agreementWords(report.overall),
         items: agreementWords(report.items),

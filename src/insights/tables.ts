@@ -12,6 +12,8 @@ export interface Cell {
   value?: string | number | null;
   /** The audits behind the figure. */
   href?: string;
+  /** A single audit this row is about: linked for viewers who may open it (cache.ts). */
+  auditId?: string;
   numeric?: boolean;
 }
 

@@ -11,7 +11,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../platform/db/client.ts';
 import { formatDate } from '../platform/http/render.ts';
-import { visibleAuditsWhere } from '../audits/core.ts';
 import { AUDIT_FROM, completedSql, goodSql, monthSql, SETTLED_GRADE } from './audit-sql.ts';
 import { stackedBars, stackedColumns, PALETTE } from './charts.ts';
 import type { InsightContext } from './context.ts';
@@ -57,7 +56,6 @@ interface LoopRow {
 export async function themes(ctx: InsightContext, quoteLimit = 20): Promise<Themes> {
   const { filter } = ctx;
   const base = completedSql(ctx.scope, filter);
-  const visible = await visibleAuditsWhere(ctx.db, ctx.actor);
   const good = goodSql(ctx.tools, sql`audits.tool_id`, SETTLED_GRADE);
   const [counts, loop, quotes] = await Promise.all([
     queryRows<CountRow>(
@@ -93,10 +91,10 @@ export async function themes(ctx: InsightContext, quoteLimit = 20): Promise<Them
           where l.organisation_id = ${ctx.actor.organisationId} and exists (select 1 from tagged g where g.theme_id = l.id)
           order by l.name`,
     ),
-    queryRows<{ auditId: string; name: string; kind: string; note: string; taggedAt: Date | string; teamName: string | null; childName: string | null; dateOfBirth: string | null; childRef: string; visible: boolean }>(
+    queryRows<{ auditId: string; name: string; kind: string; note: string; taggedAt: Date | string; teamName: string | null; childName: string | null; dateOfBirth: string | null; childRef: string }>(
       ctx.db,
       sql`select audits.id as "auditId", l.name as "name", th.kind as "kind", th.note as "note", th.tagged_at as "taggedAt", t.name as "teamName",
-            c.name as "childName", to_char(c.date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", c.child_ref as "childRef", (${visible}) as "visible"
+            c.name as "childName", to_char(c.date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", c.child_ref as "childRef"
           ${AUDIT_FROM} join audit_themes th on th.audit_id = audits.id and coalesce(th.note, '') <> '' join audit_themes_list l on l.id = th.theme_id
           where ${base} order by th.tagged_at desc limit ${quoteLimit}`,
     ),
@@ -207,7 +205,7 @@ export async function themes(ctx: InsightContext, quoteLimit = 20): Promise<Them
           text(q.name),
           text(KIND_WORDS[q.kind] ?? q.kind),
           text(q.teamName ?? 'No team recorded'),
-          { text: formatDate(new Date(q.taggedAt)), value: new Date(q.taggedAt).toISOString().slice(0, 10), ...(q.visible ? { href: `/audits/${q.auditId}` } : {}) },
+          { text: formatDate(new Date(q.taggedAt)), value: new Date(q.taggedAt).toISOString().slice(0, 10), auditId: q.auditId },
         ]),
         empty: 'No notes were written in this period.',
       },

@@ -7,7 +7,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../platform/db/client.ts';
 import { formatDate } from '../platform/http/render.ts';
-import { visibleAuditsWhere } from '../audits/core.ts';
 import { AUDIT_FROM, completedSql, monthSql } from './audit-sql.ts';
 import { shareLines, stackedColumns, PALETTE } from './charts.ts';
 import type { InsightContext } from './context.ts';
@@ -62,17 +61,16 @@ export async function voice(ctx: InsightContext, quoteLimit = 20): Promise<Voice
           ${AUDIT_FROM} join audit_family_feedback f on f.audit_id = audits.id and f.respondent is not null
           where ${base} group by 1, 2, 3`,
     );
-  const visible = await visibleAuditsWhere(ctx.db, ctx.actor);
   const month = monthSql(sql`audits.submitted_at`);
   const [auditMonths, auditTeams, feedbackMonths, feedbackTeams, quotes] = await Promise.all([
     auditsBy(month),
     auditsBy(sql`coalesce(audits.team_id::text, '')`),
     feedbackBy(month),
     feedbackBy(sql`coalesce(audits.team_id::text, '')`),
-    queryRows<{ auditId: string; respondent: string; rating: number | null; said: string; recordedAt: Date | string; teamName: string | null; name: string | null; dateOfBirth: string | Date | null; childRef: string; visible: boolean }>(
+    queryRows<{ auditId: string; respondent: string; rating: number | null; said: string; recordedAt: Date | string; teamName: string | null; name: string | null; dateOfBirth: string | Date | null; childRef: string }>(
       ctx.db,
       sql`select audits.id as "auditId", f.respondent as "respondent", f.rating as "rating", f.what_they_said as "said", f.recorded_at as "recordedAt", t.name as "teamName",
-            c.name as "name", to_char(c.date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", c.child_ref as "childRef", (${visible}) as "visible"
+            c.name as "name", to_char(c.date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", c.child_ref as "childRef"
           ${AUDIT_FROM} join audit_family_feedback f on f.audit_id = audits.id and f.respondent is not null and coalesce(f.what_they_said, '') <> ''
           where ${base} order by f.recorded_at desc limit ${quoteLimit}`,
     ),
@@ -193,7 +191,7 @@ export async function voice(ctx: InsightContext, quoteLimit = 20): Promise<Voice
           text(RESPONDENTS[q.respondent] ?? q.respondent),
           q.rating === null ? text('Not rated') : { text: String(q.rating), value: q.rating, numeric: true },
           text(q.teamName ?? 'No team recorded'),
-          { text: formatDate(new Date(q.recordedAt)), value: new Date(q.recordedAt).toISOString().slice(0, 10), ...(q.visible ? { href: `/audits/${q.auditId}` } : {}) },
+          { text: formatDate(new Date(q.recordedAt)), value: new Date(q.recordedAt).toISOString().slice(0, 10), auditId: q.auditId },
         ]),
         empty: 'Nothing was recorded in this period.',
       },
