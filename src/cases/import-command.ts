@@ -152,7 +152,10 @@ export async function runImportCommand(args: string[], out: Output, openDatabase
       out.stderr(`${problems} problem(s) found; the first ${listed.length}:\n`);
       for (const p of listed) out.stderr(`  ${p.severity}: ${locate(p)}: ${p.message}\n`);
     }
-    for (const miss of outcome.unmatched) out.stderr(`${miss.kind} "${miss.name}" (${miss.children} children) matches ${miss.reason === 'ambiguous' ? 'more than one' : 'no'} ${miss.kind === 'team' ? 'team' : 'person'} in Sightline\n`);
+    for (const miss of outcome.unmatched.slice(0, 20)) {
+      out.stderr(`${miss.kind} "${miss.name}" (${miss.children} children) matches ${miss.reason === 'ambiguous' ? 'more than one' : 'no'} ${miss.kind === 'team' ? 'team' : 'person'} in Sightline\n`);
+    }
+    if (outcome.unmatched.length > 20) out.stderr(`… and ${outcome.unmatched.length - 20} more names that match nobody (all are on the import's page)\n`);
     if (outcome.status !== 'succeeded') {
       out.stderr(`sightline import: ${outcome.failure ?? 'the import did not finish'}\n`);
       return 1;
