@@ -331,15 +331,14 @@ export async function ofstedEvidence(ctx: InsightContext, library: EvidenceLibra
             count(x.total, link({ toolId: i.toolId }, { area: i.areaId, criterion: i.criterionId })),
             percentage(share(x.goodOrBetter, x.total)),
             count(x.worst, link({ toolId: i.toolId }, { area: i.areaId, criterion: i.criterionId, itemRank: k })),
-            text(i.link.reasoning),
           ]);
         }
       }
       result.items = {
         table: {
           id: `area-${index + 1}-criteria`,
-          caption: `${area.title}: each criterion mapped to a measure, with why`,
-          columns: [{ label: 'Measure and criterion' }, { label: 'Grades given', numeric: true }, { label: 'Good or better', numeric: true }, { label: 'Inadequate', numeric: true }, { label: 'Why it evidences the measure' }],
+          caption: `${area.title}: each criterion mapped to a measure`,
+          columns: [{ label: 'Measure and criterion' }, { label: 'Grades given', numeric: true }, { label: 'Good or better', numeric: true }, { label: 'Inadequate', numeric: true }],
           rows: detail,
           empty: 'No audit criterion is mapped to these measures.',
         },

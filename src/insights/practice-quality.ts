@@ -242,7 +242,8 @@ export async function practiceQuality(ctx: InsightContext): Promise<PracticeQual
     const toolSeries = gradeSeries(tools, [toolId]);
     const tallies = new GradeTallies<string>(k);
     for (const r of items.filter((i) => i.toolId === toolId)) tallies.add(`${r.areaId}/${r.criterionId}`, tools, toolId, r.grade, r.n, r.toolVersion);
-    const labels = itemLabels(tool.current).filter((l) => tallies.byKey.has(`${l.areaId}/${l.criterionId}`));
+    // Every criterion once a tool is chosen; without one, each tool's areas as a whole.
+    const labels = itemLabels(tool.current).filter((l) => tallies.byKey.has(`${l.areaId}/${l.criterionId}`) && (filter.toolId !== undefined || l.criterionId === ''));
     const rows: Cell[][] = labels.map((l) => [
       text(l.criterionId ? l.label : 'The area as a whole'),
       text(areaTitle(tool.current, l.areaId)),
@@ -252,7 +253,7 @@ export async function practiceQuality(ctx: InsightContext): Promise<PracticeQual
     byArea.push({
       table: {
         id: `by-area-${toolId}`,
-        caption: `${tool.title}: graded items by area and criterion`,
+        caption: filter.toolId ? `${tool.title}: graded items by area and criterion` : `${tool.title}: each area as a whole`,
         columns: [{ label: 'Criterion or area' }, { label: 'Area' }, ...gradeColumns(toolSeries, 'Graded')],
         rows,
         empty: 'No items were graded in this period.',
@@ -268,7 +269,7 @@ export async function practiceQuality(ctx: InsightContext): Promise<PracticeQual
             asShare: true,
           })
         : undefined,
-      summary: `Each item's grade is the moderator's where the audit was moderated, otherwise the auditor's.`,
+      summary: `Each item’s grade is the moderator’s where the audit was moderated, otherwise the auditor’s.${filter.toolId ? '' : ' Choose this audit tool in the filters to see every criterion.'}`,
     });
   }
 

@@ -137,7 +137,7 @@ export async function quarterlyReport(quarterContext: InsightContext, yearContex
       ...pick(act.headlines, 'Overdue now', 'Median days to sign-off').map((h) => ({ ...h, label: `Actions: ${h.label.toLowerCase()}` })),
       ...pick(vo.headlines, 'Feedback sought', 'Average rating'),
     ].map(({ href: _href, ...h }) => h),
-    sections: [
+    sections: uniquelyNamed([
       { heading: 'Practice quality', intro: 'Audits completed in the quarter, by grade; the trend is over the twelve months to the end of the quarter.', figures: [pq.byTeam, pq.byService, trend.rolling] },
       { heading: 'Cases for the senior leadership team', figures: [{ table: slt }] },
       { heading: 'Inadequate audits and what happened next', figures: [pq.inadequate] },
@@ -146,8 +146,20 @@ export async function quarterlyReport(quarterContext: InsightContext, yearContex
       { heading: 'Actions', figures: [act.byTeam] },
       { heading: 'Voice of the child and family', figures: [vo.ratings, vo.quotes] },
       { heading: 'Themes and the learning loop', figures: [th.counts, th.loop, th.quotes] },
-    ],
+    ]),
   };
+}
+
+/** Tables and charts from several pages share ids ("by-team"); in one report each needs its own. */
+function uniquelyNamed(sections: ReportSection[]): ReportSection[] {
+  return sections.map((section, s) => ({
+    ...section,
+    figures: section.figures.map((f) => ({
+      ...f,
+      table: { ...f.table, id: `s${s + 1}-${f.table.id}` },
+      chart: f.chart ? { ...f.chart, id: `s${s + 1}-${f.chart.id}` } : undefined,
+    })),
+  }));
 }
 
 /** Every table of the report, for the workbook. */

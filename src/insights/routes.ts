@@ -20,6 +20,7 @@ import { calibration } from './calibration.ts';
 import { ofstedEvidence, EvidenceLibrary } from './evidence.ts';
 import { themes } from './themes.ts';
 import type { DashboardModel } from './views.ts';
+import type { Figure } from './tables.ts';
 import { ToolLibrary } from './tools.ts';
 import { FigureCache, withAuditLinks } from './cache.ts';
 import { agreementWords, listRehearsals, rehearsalChoices, rehearsalReport, RehearsalInput, startRehearsal } from './rehearsal.ts';
@@ -135,7 +136,7 @@ const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (c
         headlineFigures: [],
         intro: [
           'For each ILACS judgement area and each outcome measure (seed 001), the evidence Sightline holds: the audits and criteria mapped to it and their grades, the deadlines, the actions and family feedback, and the strengths and areas for development by theme.',
-          'Criteria are linked to measures by the catalogue’s evidence mapping, which says why for each link.',
+          'Criteria are linked to measures by the catalogue’s evidence mapping; the outcome measures’ page in the catalogue says why for each link.',
         ],
         figures: [],
         sections: page.areas.map((a) => ({ heading: a.title, figures: [a.summary, a.themes, ...(a.measures ? [a.measures] : []), ...(a.items ? [a.items] : [])] })),
@@ -165,6 +166,20 @@ export const insightsModule: AppModule = {
     const libraries: Libraries = { evidence: new EvidenceLibrary() };
     const contextFor = (res: Response, capability: InsightCapability, query: unknown) => insightContext(db, actorOf(res), library, capability, query, now());
     const cache = new FigureCache();
+    /**
+     * A figure as HTML. Figures the cache keeps are the same objects from request to request, so
+     * their HTML is kept beside them (per download link, which carries the filters); figures with
+     * per-viewer links are fresh objects and are rendered each time.
+     */
+    const rendered = new WeakMap<Figure, Map<string, string>>();
+    async function figureHtml(fig: Figure, exportHref: string | undefined, headingLevel: number): Promise<string> {
+      const key = `${exportHref ?? ''}|${headingLevel}`;
+      const kept = rendered.get(fig)?.get(key);
+      if (kept !== undefined) return kept;
+      const html = await renderToString(app, 'insights/figure', { fig, exportHref, headingLevel });
+      rendered.set(fig, (rendered.get(fig) ?? new Map<string, string>()).set(key, html));
+      return html;
+    }
     /** The figures for a page, counted once per page, scope, filters and day until the data changes. */
     async function cached<T>(page: string, ctx: InsightContext, count: () => Promise<T>): Promise<T> {
       const scope = ctx.scope.teams === 'all' ? 'all' : [...ctx.scope.teams].sort().join(',');
@@ -182,11 +197,20 @@ export const insightsModule: AppModule = {
       app.get(path, requireCapability(capability), async (req, res) => {
         const ctx = await contextFor(res, capability, req.query);
         const page = await cached(path, ctx, () => build(ctx, libraries));
+        const f = frameFor(ctx, ctx.actor, path);
         const [figures, sections] = await Promise.all([
           withAuditLinks(db, ctx.actor, page.figures),
           Promise.all((page.sections ?? []).map(async (s) => ({ heading: s.heading, figures: await withAuditLinks(db, ctx.actor, s.figures) }))),
         ]);
-        render(res, 'insights/dashboard', { f: frameFor(ctx, ctx.actor, path), ...page, figures, sections });
+        render(res, 'insights/dashboard', {
+          f,
+          title: page.title,
+          period: page.period,
+          headlineFigures: page.headlineFigures,
+          intro: page.intro,
+          figureHtml: await Promise.all(figures.map((fig) => figureHtml(fig, f.exportHref, 2))),
+          sectionHtml: await Promise.all(sections.map(async (s) => ({ heading: s.heading, figureHtml: await Promise.all(s.figures.map((fig) => figureHtml(fig, f.exportHref, 3))) }))),
+        });
       });
       app.get(`${path}/export`, requireCapability(capability), async (req, res) => {
         const request = exportRequest(req.query);

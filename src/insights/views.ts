@@ -22,7 +22,8 @@ export interface DashboardModel {
 declare module '../platform/http/render.ts' {
   interface ViewModels {
     'insights/index': { pages: InsightPage[] };
-    'insights/dashboard': DashboardModel;
+    'insights/dashboard': Omit<DashboardModel, 'figures' | 'sections'> & { figureHtml: string[]; sectionHtml: Array<{ heading: string; figureHtml: string[] }> };
+    'insights/figure': { fig: Figure; exportHref: string | undefined; headingLevel: number };
     'insights/audits': { f: Frame; period: string; result: DrillResult };
     'insights/report': {
       f: Frame;
