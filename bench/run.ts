@@ -23,6 +23,8 @@ const timeliness = await optional('timeliness.ts', 'benchTimeliness');
 if (timeliness) results.timeliness = timeliness;
 const caseImport = await optional('import.ts', 'benchImport');
 if (caseImport) results.import = caseImport;
+const dashboards = await optional('dashboards.ts', 'benchDashboards');
+if (dashboards) results.dashboards = dashboards;
 
 const block = ['<!-- bench:start -->', '```json', JSON.stringify(results, null, 2), '```', '<!-- bench:end -->'].join('\n');
 const current = fs.existsSync(FILE) ? fs.readFileSync(FILE, 'utf8') : '# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n';
