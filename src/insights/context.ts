@@ -15,7 +15,7 @@
  * Practitioners, IROs, partners and administrators see none of them: their own audits are on the
  * audit pages. Whatever a figure counts, the list behind it shows only audits the viewer may open.
  */
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../platform/db/client.ts';
 import { can, requireCapability, type Actor } from '../platform/auth/actor.ts';
 import type { Capability } from '../platform/auth/roles.ts';
@@ -71,18 +71,30 @@ export interface InsightContext {
   choices: FilterChoices;
 }
 
-export async function insightContext(db: Db, actor: Actor, library: ToolLibrary, capability: InsightCapability, query: unknown, now: Date): Promise<InsightContext> {
-  const scope = await scopeFor(db, actor, capability);
-  const today = londonDate(now);
+/** What every page needs whoever is looking: the tools, and every team with its service. */
+export interface CouncilBasics {
+  tools: Tools;
+  teams: TeamInfo[];
+}
+
+export async function councilBasics(db: Db, organisationId: string, library: ToolLibrary): Promise<CouncilBasics> {
   const [tools, teamRows] = await Promise.all([
-    library.load(db, actor.organisationId),
+    library.load(db, organisationId),
     db
       .select({ id: teams.id, name: teams.name, serviceId: teams.serviceId, serviceName: services.name })
       .from(teams)
       .innerJoin(services, eq(services.id, teams.serviceId))
-      .where(and(eq(teams.organisationId, actor.organisationId), scope.teams === 'all' ? undefined : inArray(teams.id, scope.teams.length ? [...scope.teams] : ['00000000-0000-0000-0000-000000000000'])))
+      .where(eq(teams.organisationId, organisationId))
       .orderBy(asc(teams.name)),
   ]);
+  return { tools, teams: teamRows };
+}
+
+export async function insightContext(db: Db, actor: Actor, basics: CouncilBasics, capability: InsightCapability, query: unknown, now: Date): Promise<InsightContext> {
+  const scope = await scopeFor(db, actor, capability);
+  const today = londonDate(now);
+  const { tools } = basics;
+  const teamRows = scope.teams === 'all' ? basics.teams : basics.teams.filter((t) => scope.teams.includes(t.id));
   const filter = parseFilter(query, monthOf(today));
   // A team or service outside the viewer's scope is ignored, not an error: the figures are scoped anyway.
   if (filter.teamId && !teamRows.some((t) => t.id === filter.teamId)) filter.teamId = undefined;

@@ -7,7 +7,7 @@ import type { Express, Response } from 'express';
 import { actorOf, requireCapability, type AppModule } from '../platform/http/app.ts';
 import { recordAccess } from '../platform/access-log/record.ts';
 import type { Db } from '../platform/db/client.ts';
-import { insightContext, type InsightCapability, type InsightContext } from './context.ts';
+import { councilBasics, insightContext, type InsightCapability, type InsightContext } from './context.ts';
 import { auditsBehind } from './drilldown.ts';
 import { exportRequest, sendTable } from './export.ts';
 import { addMonthsTo, CASE_TYPE_WORDS, monthOf, parseDrill, periodLabel, quarterLabel, quarterStart, queryString } from './filters.ts';
@@ -164,8 +164,14 @@ export const insightsModule: AppModule = {
   register(app: Express, { db, now }) {
     const library = new ToolLibrary();
     const libraries: Libraries = { evidence: new EvidenceLibrary() };
-    const contextFor = (res: Response, capability: InsightCapability, query: unknown) => insightContext(db, actorOf(res), library, capability, query, now());
     const cache = new FigureCache();
+    /** The page's context; the tools and teams behind it are read once per change to the data. */
+    async function contextFor(res: Response, capability: InsightCapability, query: unknown): Promise<InsightContext> {
+      const actor = actorOf(res);
+      const fingerprint = await cache.fingerprint(db, actor.organisationId);
+      const basics = await cache.figures(`${actor.organisationId}|basics`, fingerprint, () => councilBasics(db, actor.organisationId, library));
+      return insightContext(db, actor, basics, capability, query, now());
+    }
     /**
      * A figure as HTML. Figures the cache keeps are the same objects from request to request, so
      * their HTML is kept beside them (per download link, which carries the filters); figures with
