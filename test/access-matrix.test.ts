@@ -272,6 +272,7 @@ const MATRIX: Record<string, Expectation> = {
   'GET /insights/rehearsal': INSIGHTS_CALIBRATION,
   'POST /insights/rehearsal': QA_ONLY_FORM,
   'GET /insights/rehearsal/:rehearsalRoundId': INSIGHTS_CALIBRATION,
+  'GET /insights/rehearsal/:rehearsalRoundId/export': { ...INSIGHTS_CALIBRATION, ...allowed(INSIGHTS_CALIBRATION, 404) },
   'GET /insights/evidence': INSIGHTS_EVIDENCE,
   'GET /insights/evidence/export': { ...INSIGHTS_EVIDENCE, ...allowed(INSIGHTS_EVIDENCE, 404) },
   'GET /insights/themes': INSIGHTS_EVIDENCE,

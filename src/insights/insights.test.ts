@@ -432,3 +432,35 @@ describe('the quarterly report', () => {
     expect((await clients.get('qa-officer')!.get('/insights/report/export?quarter=2026-01&table=nothing&format=csv')).status).toBe(404);
   });
 });
+
+// Last: the rehearsal's audits, completed in June, would change the figures the tests above count.
+describe('inspection rehearsal', () => {
+  it('draws a round by case type, allocates it, and reports how the grades held up under moderation', async () => {
+    const qa = clients.get('qa-officer')!;
+    const auditors = ['practice-manager', 'pm-south', 'pm-mash', 'pm-cic'].map((k) => t.council.people[k]!);
+    const started = await qa.post('/insights/rehearsal', { title: 'Summer', toolId: 'practice-audit-tool', caseTypes: ['cin', 'cp'], sampleSize: '4', auditorIds: auditors, dueInWorkingDays: '10' });
+    expect(started.status).toBe(303);
+    const roundId = started.headers.location!.split('/').pop()!;
+    const allocated = await t.database.db.select({ id: audits.id }).from(audits).where(sql`${audits.roundId} = ${roundId}`);
+    expect(allocated).toHaveLength(4);
+    // Three audited and moderated: one grade held, two lowered; the fourth not moderated yet.
+    const outcomes: Array<[string, string | null]> = [
+      ['good', 'good'],
+      ['good', 'requires-improvement'],
+      ['requires-improvement', 'inadequate'],
+      ['good', null],
+    ];
+    for (const [i, [final, moderated]] of outcomes.entries()) {
+      const id = allocated[i]!.id;
+      await t.database.db.execute(sql`update audits set status = 'closed', final_grade = ${final}, moderated_grade = ${moderated}, submitted_at = ${NOW} where id = ${id}`);
+      if (moderated) await t.database.db.insert(moderations).values({ auditId: id, moderatorId: t.council.people['moderator']!, selectedBecause: 'random', overallGrade: moderated, completedAt: NOW });
+    }
+    const page = await clients.get('moderator')!.get(`/insights/rehearsal/${roundId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('4 audits allocated, 4 submitted, 3 moderated');
+    const rows = csvRows((await qa.get(`/insights/rehearsal/${roundId}/export?table=by-case-type&format=csv`)).text);
+    const totals = rows.slice(1).reduce((sum, r) => sum.map((n, i) => n + Number(r[i + 1])), [0, 0, 0, 0, 0, 0]);
+    // Audits, submitted, moderated, held, lowered, raised.
+    expect(totals).toEqual([4, 4, 3, 1, 2, 0]);
+  });
+});

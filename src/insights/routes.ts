@@ -331,12 +331,16 @@ export const insightsModule: AppModule = {
       res.redirect(303, `/insights/rehearsal/${started.roundId}`);
     });
 
+    async function loadRehearsal(res: Response, id: unknown) {
+      const actor = actorOf(res);
+      const roundId = z.uuid().safeParse(id);
+      if (!roundId.success) throw new NotFoundError();
+      return rehearsalReport(db, actor, await library.load(db, actor.organisationId), roundId.data, londonDate(now()));
+    }
+
     app.get('/insights/rehearsal/:rehearsalRoundId', requireCapability('insights.calibration'), async (req, res) => {
       const actor = actorOf(res);
-      const roundId = z.uuid().safeParse(req.params.rehearsalRoundId);
-      if (!roundId.success) throw new NotFoundError();
-      const today = londonDate(now());
-      const report = await rehearsalReport(db, actor, await library.load(db, actor.organisationId), roundId.data, today);
+      const report = await loadRehearsal(res, req.params.rehearsalRoundId);
       const [audits] = await withAuditLinks(db, actor, [report.audits]);
       render(res, 'insights/rehearsal-report', {
         f: frameFor(undefined, actor, '/insights/rehearsal'),
@@ -345,7 +349,15 @@ export const insightsModule: AppModule = {
         overall: agreementWords(report.overall),
         items: agreementWords(report.items),
         roundHref: can(actor, 'programme.manage') ? `/rounds/${report.roundId}` : undefined,
+        exportHref: `/insights/rehearsal/${report.roundId}/export?`,
       });
+    });
+
+    app.get('/insights/rehearsal/:rehearsalRoundId/export', requireCapability('insights.calibration'), async (req, res) => {
+      const request = exportRequest(req.query);
+      const report = await loadRehearsal(res, req.params.rehearsalRoundId);
+      const table = await sendTable(res, [report.byCaseType.table, report.audits.table], request, 'inspection-rehearsal', londonDate(report.drawnAt));
+      await logExport(db, res, `rehearsal/${report.roundId}/${table.id}`);
     });
 
     app.get('/insights/audits', requireCapability('insights.index'), async (req, res) => {

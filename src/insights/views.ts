@@ -51,6 +51,7 @@ declare module '../platform/http/render.ts' {
       items: Array<{ label: string; value: string }>;
       /** The round's page in the audit programme, for those who run it. */
       roundHref?: string | undefined;
+      exportHref: string;
     };
   }
 }
