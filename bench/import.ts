@@ -53,6 +53,8 @@ interface RunResult {
   engineOnlyMs: number;
   engineOnlyCpuMs: number;
   copyFloorMs?: { children: number; caseFacts: number; total: number };
+  /** The process's peak resident memory by the end of the first import (the synthetic council and its files included), and by the end of the run. */
+  importPeakRssMb: number;
   peakRssMb: number;
 }
 
@@ -134,6 +136,7 @@ async function runOnce(children: number, engine: Engine): Promise<RunResult> {
     });
     const importMs = performance.now() - started;
     const importCpuMs = cpuMs(process.cpuUsage()) - cpuMs(startedCpu);
+    const importPeakRssMb = round(process.resourceUsage().maxRSS / 1024);
     if (outcome.status !== 'succeeded') throw new Error(`the import ${outcome.status}: ${outcome.failure}`);
 
     const reimportStart = performance.now();
@@ -182,6 +185,7 @@ async function runOnce(children: number, engine: Engine): Promise<RunResult> {
       engineOnlyMs: round(engineRuns.sort((a, b) => a - b)[1]!),
       engineOnlyCpuMs: round(engineCpu.sort((a, b) => a - b)[1]!),
       ...(copyFloorMs ? { copyFloorMs } : {}),
+      importPeakRssMb,
       peakRssMb: round(process.resourceUsage().maxRSS / 1024),
     };
   } finally {
