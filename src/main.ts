@@ -29,7 +29,7 @@ Commands:
   compliance FILE_OR_DIR... --as-of YYYY-MM-DD [--format json|csv|table]
                       Compute timeliness compliance from case-data extracts (Annex A,
                       SSDA903, CIN census, SSD), with no database or server.
-  import FILE_OR_DIR... [--organisation NAME_OR_ID]
+  import FILE_OR_DIR... [--organisation NAME_OR_ID] [--max-file-mb N]
                       Import case-data extracts into the database, with progress.
   backup [--out FILE] Write every record to one file (gzip'd JSON lines with a manifest),
                       from either database; restores into either.

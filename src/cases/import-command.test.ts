@@ -51,6 +51,19 @@ describe('sightline import', () => {
     expect(again.stdout).toMatch(/: 0 new events, 0 changed, \d+ unchanged/);
   });
 
+  it('refuses a file over the size limit without reading it, unless the limit is raised', async () => {
+    const big = await mkdtemp(join(tmpdir(), 'sightline-import-big-'));
+    try {
+      await writeFile(join(big, 'ssd_person.csv'), `pers_person_id,pers_dob\n${'X1,2015-01-01\n'.repeat(100_000)}`);
+      const refused = await run([big, '--max-file-mb', '1']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('ssd_person.csv: larger than the 1 MB allowed (see --max-file-mb)');
+      expect((await run([big, '--max-file-mb', '2'])).code).toBe(0);
+    } finally {
+      await rm(big, { recursive: true, force: true });
+    }
+  });
+
   it('refuses, importing nothing, when a file cannot be used', async () => {
     const bad = await mkdtemp(join(tmpdir(), 'sightline-import-bad-'));
     try {
@@ -69,6 +82,7 @@ describe('sightline import', () => {
     const unknown = await run([folder, '--organisation', 'Elsewhere']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no council is called "Elsewhere"; the councils are:\n  Northbridge Council');
+    expect((await run([folder, '--max-file-mb', 'lots'])).stderr).toContain('--max-file-mb must be a whole number of megabytes');
     const missing = await run([join(folder, 'no-such-file.csv')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no such file or folder');

@@ -13,10 +13,10 @@ import type { Database } from '../platform/db/client.ts';
 import { londonDate } from '../platform/calendar/london.ts';
 import { organisations } from '../org/schema.ts';
 import type { ImportProblem } from './facts.ts';
-import { DEFAULT_FILE_LIMITS, filesUnder } from './import/index.ts';
+import { DEFAULT_FILE_LIMITS, filesUnder, type FileLimits } from './import/index.ts';
 import { createImport, ImportBusyError, importProblems, runImport, type ImportProgress, type UploadedFile } from './imports.ts';
 
-export const IMPORT_USAGE = `Usage: sightline import FILE_OR_DIR... [--organisation NAME_OR_ID]
+export const IMPORT_USAGE = `Usage: sightline import FILE_OR_DIR... [--organisation NAME_OR_ID] [--max-file-mb N]
 
 Imports case-data extracts (Ofsted Annex A, SSDA903, CIN census, SSD) into Sightline's database,
 recognising each file by its content; folders are read whole. Rows with errors are left out and
@@ -25,6 +25,8 @@ extract updates what changed. Uses DATABASE_URL or the embedded database, like s
 
 Options:
   --organisation NAME_OR_ID   The council to import into (needed when there is more than one).
+  --max-file-mb N             The largest file to accept, in MB (default 50, as for uploads).
+                              A large council's SSD contacts or visits table can be bigger.
   -h, --help                  Show this help.
 `;
 
@@ -37,19 +39,28 @@ export interface Output {
 
 class UsageError extends Error {}
 
-function parse(args: string[]): { paths: string[]; organisation?: string; help: boolean } {
+function parse(args: string[]): { paths: string[]; organisation?: string; limits: FileLimits; help: boolean } {
   try {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { organisation: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-    if (values.help) return { paths: [], help: true };
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { organisation: { type: 'string' }, 'max-file-mb': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) return { paths: [], limits: DEFAULT_FILE_LIMITS, help: true };
     if (positionals.length === 0) throw new UsageError('name at least one extract file or folder');
-    return { paths: positionals, help: false, ...(values.organisation === undefined ? {} : { organisation: values.organisation }) };
+    const megabytes = values['max-file-mb'] === undefined ? undefined : Number(values['max-file-mb']);
+    if (megabytes !== undefined && !(Number.isInteger(megabytes) && megabytes >= 1 && megabytes <= 2048)) {
+      throw new UsageError(`--max-file-mb must be a whole number of megabytes from 1 to 2048, not "${values['max-file-mb']}"`);
+    }
+    const limits = megabytes === undefined ? DEFAULT_FILE_LIMITS : { ...DEFAULT_FILE_LIMITS, maxBytes: megabytes * 1024 * 1024 };
+    return { paths: positionals, limits, help: false, ...(values.organisation === undefined ? {} : { organisation: values.organisation }) };
   } catch (error) {
     throw error instanceof UsageError ? error : new UsageError((error as Error).message);
   }
 }
 
 /** Reads the named files and folders; an unreadable or oversized file is reported, not read. */
-async function readFiles(paths: readonly string[]): Promise<{ files: UploadedFile[]; problems: string[] }> {
+async function readFiles(paths: readonly string[], limits: FileLimits): Promise<{ files: UploadedFile[]; problems: string[] }> {
   const files: UploadedFile[] = [];
   const problems: string[] = [];
   for (const path of paths) {
@@ -63,7 +74,7 @@ async function readFiles(paths: readonly string[]): Promise<{ files: UploadedFil
     for (const file of found) {
       // Checked before reading, so an oversized file is never loaded into memory.
       const size = (await stat(file)).size;
-      if (size > DEFAULT_FILE_LIMITS.maxBytes) problems.push(`${file}: larger than the ${Math.round(DEFAULT_FILE_LIMITS.maxBytes / 1024 / 1024)} MB allowed`);
+      if (size > limits.maxBytes) problems.push(`${file}: larger than the ${Math.round(limits.maxBytes / 1024 / 1024)} MB allowed (see --max-file-mb)`);
       else files.push({ fileName: basename(file), bytes: await readFile(file) });
     }
   }
@@ -108,7 +119,7 @@ export async function runImportCommand(args: string[], out: Output, openDatabase
     out.stdout(IMPORT_USAGE);
     return 0;
   }
-  const { files, problems: unreadable } = await readFiles(options.paths);
+  const { files, problems: unreadable } = await readFiles(options.paths, options.limits);
   if (unreadable.length > 0) {
     for (const line of unreadable) out.stderr(`sightline import: ${line}\n`);
     out.stderr('Nothing was imported.\n');
@@ -144,7 +155,7 @@ export async function runImportCommand(args: string[], out: Output, openDatabase
       out.stderr(`sightline import: ${error.message}\n`);
       return 1;
     }
-    const outcome = await runImport(database.db, importId, files, { asOf: londonDate(now()), onProgress: progressPrinter(out) });
+    const outcome = await runImport(database.db, importId, files, { asOf: londonDate(now()), limits: options.limits, onProgress: progressPrinter(out) });
 
     const { problems } = outcome;
     if (problems > 0) {

@@ -135,7 +135,7 @@ export function rejectedRows(problems: readonly ImportProblem[]): number {
  * Files that could not be used at all: an error that names no row is about the whole file or
  * sheet; an XML file with errors and nothing read from it could not be parsed.
  */
-export function unusableFiles(extract: ParsedExtract, files: readonly UploadedFile[]): string[] {
+export function unusableFiles(extract: ParsedExtract, files: readonly UploadedFile[], limits: FileLimits = DEFAULT_FILE_LIMITS): string[] {
   const bad = new Set<string>();
   for (const p of extract.problems) if (p.severity === 'error' && p.row === undefined) bad.add(p.file);
   const used = new Set<string>([...extract.children.map((c) => c.source.file), ...extract.facts.map((f) => f.source.file)]);
@@ -143,7 +143,7 @@ export function unusableFiles(extract: ParsedExtract, files: readonly UploadedFi
   for (const file of files) {
     const name = displayName(file.fileName);
     if (!failed.has(name) || used.has(name) || bad.has(name)) continue;
-    const check = checkFile(file.bytes, DEFAULT_FILE_LIMITS);
+    const check = checkFile(file.bytes, limits);
     if (check.ok && check.kind === 'xml') bad.add(name);
   }
   return [...bad];
@@ -285,7 +285,7 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
       })
       .where(eq(caseImports.id, importId));
 
-    const unusable = unusableFiles(extract, files);
+    const unusable = unusableFiles(extract, files, options.limits);
     const refusal =
       unusable.length > 0
         ? `Nothing was imported: ${unusable.length === 1 ? `the file ${unusable[0]} could not be used` : `${unusable.length} files could not be used (${unusable.join(', ')})`}. The problems list says why. Correct or remove ${unusable.length === 1 ? 'it' : 'them'} and import again.`
