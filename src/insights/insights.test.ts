@@ -374,10 +374,13 @@ describe('no child identifiers in aggregate output', () => {
   it('on every dashboard, in every table download, and in the quarterly report', async () => {
     const qa = clients.get('qa-officer')!;
     const texts: string[] = [];
-    for (const p of pages) {
-      const page = await qa.get(`/insights/${p}?${PERIOD}`);
+    // The evidence page shows one judgement area in full at a time: each is read.
+    const views = [...pages.map((p) => `${p}?${PERIOD}`), ...[2, 3, 4].map((a) => `evidence?${PERIOD}&area=${a}`)];
+    for (const view of views) {
+      const page = await qa.get(`/insights/${view}`);
       expect(page.status).toBe(200);
       texts.push(page.text);
+      const p = view.slice(0, view.indexOf('?'));
       for (const id of [...page.text.matchAll(/table=([a-z0-9-.]+)&amp;format=csv/g)].map((m) => m[1]!)) texts.push((await qa.get(`/insights/${p}/export?${PERIOD}&table=${id}&format=csv`)).text);
     }
     const report = await qa.get('/insights/report?quarter=2026-01');

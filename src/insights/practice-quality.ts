@@ -16,6 +16,9 @@ import { rollingShare, share } from './statistics.ts';
 import { count, formatShare, percentage, text, type Cell, type Figure, type Table } from './tables.ts';
 import { areaTitle, commonScale, itemLabels } from './tools.ts';
 
+/** The inadequate audits listed with what happened next: the latest, as leaders read them. */
+export const INADEQUATE_SHOWN = 20;
+
 export interface Headline {
   label: string;
   value: string;
@@ -158,7 +161,7 @@ export function whatHappenedNext(ctx: InsightContext, row: InadequateRow): strin
 
 export async function practiceQuality(ctx: InsightContext): Promise<PracticeQuality> {
   const { filter, tools } = ctx;
-  const [monthRows, teamRows, items, inadequate] = await Promise.all([byMonthRows(ctx), teamGradeRows(ctx), itemRows(ctx), inadequateRows(ctx, 50)]);
+  const [monthRows, teamRows, items, inadequate] = await Promise.all([byMonthRows(ctx), teamGradeRows(ctx), itemRows(ctx), inadequateRows(ctx, INADEQUATE_SHOWN)]);
   const toolIds = new Set([...monthRows, ...teamRows].map((r) => r.toolId));
   if (filter.toolId) toolIds.add(filter.toolId);
   const series = gradeSeries(tools, toolIds.size ? toolIds : tools.keys());
@@ -343,6 +346,9 @@ export async function practiceQuality(ctx: InsightContext): Promise<PracticeQual
     },
     byService: { table: serviceTable },
     byArea,
-    inadequate: { table: inadequateTable, summary: 'Latest first, at most 50. Only audits you may open are linked.' },
+    inadequate: {
+      table: inadequateTable,
+      summary: `The latest ${INADEQUATE_SHOWN} at most; the count above lists them all. Only audits you may open are linked.`,
+    },
   };
 }

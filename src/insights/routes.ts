@@ -24,7 +24,7 @@ import type { Figure } from './tables.ts';
 import { ToolLibrary } from './tools.ts';
 import { FigureCache, withAuditLinks } from './cache.ts';
 import { agreementWords, listRehearsals, rehearsalChoices, rehearsalReport, RehearsalInput, startRehearsal } from './rehearsal.ts';
-import { can, NotFoundError } from '../platform/auth/actor.ts';
+import { can, NotFoundError, type Actor } from '../platform/auth/actor.ts';
 import { parseForm, singleError, type FieldErrors } from '../platform/http/forms.ts';
 import { formatDate, formatDateTime, render, viewFile, type ViewModels } from '../platform/http/render.ts';
 import { sendDownload } from '../platform/export/table.ts';
@@ -45,7 +45,21 @@ interface Libraries {
   evidence: EvidenceLibrary;
 }
 
-const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (ctx: InsightContext, libraries: Libraries) => Promise<Dashboard> }> = [
+interface DashboardDefinition {
+  path: string;
+  capability: InsightCapability;
+  build: (ctx: InsightContext, libraries: Libraries) => Promise<Dashboard>;
+  /** Which part of the (kept) page to show for this request; the whole page when absent. */
+  select?: (page: Dashboard, query: Record<string, unknown>, linkTo: (extra: Record<string, string>) => string) => Dashboard & { tabs?: Tab[] };
+}
+
+interface Tab {
+  href: string;
+  text: string;
+  current: boolean;
+}
+
+const DASHBOARDS: DashboardDefinition[] = [
   {
     path: '/insights/practice-quality',
     capability: 'insights.view',
@@ -142,6 +156,17 @@ const DASHBOARDS: Array<{ path: string; capability: InsightCapability; build: (c
         sections: page.areas.map((a) => ({ heading: a.title, figures: [a.summary, a.themes, ...(a.measures ? [a.measures] : []), ...(a.items ? [a.items] : [])] })),
       };
     },
+    // Every judgement area's summary; the themes, measures and criteria of one area at a time.
+    select: (page, query, linkTo) => {
+      const sections = page.sections ?? [];
+      const asked = Number(query.area);
+      const open = Number.isInteger(asked) && asked >= 1 && asked <= sections.length ? asked : 1;
+      return {
+        ...page,
+        tabs: sections.map((s, i) => ({ href: linkTo({ area: String(i + 1) }), text: s.heading, current: i + 1 === open })),
+        sections: sections.map((s, i) => ({ heading: s.heading, figures: i + 1 === open ? s.figures : s.figures.slice(0, 1) })),
+      };
+    },
   },
   {
     path: '/insights/themes',
@@ -178,6 +203,19 @@ export const insightsModule: AppModule = {
      * per-viewer links are fresh objects and are rendered each time.
      */
     const rendered = new WeakMap<Figure, Map<string, string>>();
+    /**
+     * Kept figures with the links one viewer may follow, kept per viewer while the data stays the
+     * same, so a page read again costs neither the visibility query nor a new rendering.
+     */
+    const linked = new WeakMap<Figure, Map<string, Figure>>();
+    async function linkedFor(actor: Actor, viewer: string, figures: readonly Figure[]): Promise<Figure[]> {
+      const missing = figures.filter((fig) => fig.table.rows.some((row) => row.some((c) => c.auditId)) && !linked.get(fig)?.has(viewer));
+      if (missing.length) {
+        const fresh = await withAuditLinks(db, actor, missing);
+        missing.forEach((fig, i) => linked.set(fig, (linked.get(fig) ?? new Map<string, Figure>()).set(viewer, fresh[i]!)));
+      }
+      return figures.map((fig) => linked.get(fig)?.get(viewer) ?? fig);
+    }
     async function figureHtml(fig: Figure, exportHref: string | undefined, headingLevel: number): Promise<string> {
       const key = `${exportHref ?? ''}|${headingLevel}`;
       const kept = rendered.get(fig)?.get(key);
@@ -198,15 +236,18 @@ export const insightsModule: AppModule = {
     });
 
     // Each dashboard, and `/export`, which rebuilds the same model and sends one of its tables.
-    for (const { path, capability, build } of DASHBOARDS) {
+    for (const { path, capability, build, select } of DASHBOARDS) {
       const slug = path.slice('/insights/'.length);
       app.get(path, requireCapability(capability), async (req, res) => {
         const ctx = await contextFor(res, capability, req.query);
-        const page = await cached(path, ctx, () => build(ctx, libraries));
+        const kept = await cached(path, ctx, () => build(ctx, libraries));
+        const linkTo = (extra: Record<string, string>) => `${path}${queryString(ctx.filter, {}, extra)}`;
+        const page: Dashboard & { tabs?: Tab[] } = select ? select(kept, req.query as Record<string, unknown>, linkTo) : kept;
         const f = frameFor(ctx, ctx.actor, path);
+        const viewer = `${ctx.actor.userId}|${await cache.fingerprint(db, ctx.actor.organisationId)}`;
         const [figures, sections] = await Promise.all([
-          withAuditLinks(db, ctx.actor, page.figures),
-          Promise.all((page.sections ?? []).map(async (s) => ({ heading: s.heading, figures: await withAuditLinks(db, ctx.actor, s.figures) }))),
+          linkedFor(ctx.actor, viewer, page.figures),
+          Promise.all((page.sections ?? []).map(async (s) => ({ heading: s.heading, figures: await linkedFor(ctx.actor, viewer, s.figures) }))),
         ]);
         render(res, 'insights/dashboard', {
           f,
@@ -214,6 +255,7 @@ export const insightsModule: AppModule = {
           period: page.period,
           headlineFigures: page.headlineFigures,
           intro: page.intro,
+          tabs: page.tabs,
           figureHtml: await Promise.all(figures.map((fig) => figureHtml(fig, f.exportHref, 2))),
           sectionHtml: await Promise.all(sections.map(async (s) => ({ heading: s.heading, figureHtml: await Promise.all(s.figures.map((fig) => figureHtml(fig, f.exportHref, 3))) }))),
         });

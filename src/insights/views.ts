@@ -22,7 +22,12 @@ export interface DashboardModel {
 declare module '../platform/http/render.ts' {
   interface ViewModels {
     'insights/index': { pages: InsightPage[] };
-    'insights/dashboard': Omit<DashboardModel, 'figures' | 'sections'> & { figureHtml: string[]; sectionHtml: Array<{ heading: string; figureHtml: string[] }> };
+    'insights/dashboard': Omit<DashboardModel, 'figures' | 'sections'> & {
+      figureHtml: string[];
+      sectionHtml: Array<{ heading: string; figureHtml: string[] }>;
+      /** Parts of a long page, one shown in full at a time. */
+      tabs?: Array<{ href: string; text: string; current: boolean }> | undefined;
+    };
     'insights/figure': { fig: Figure; exportHref: string | undefined; headingLevel: number };
     'insights/audits': { f: Frame; period: string; result: DrillResult };
     'insights/report': {
