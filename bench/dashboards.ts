@@ -9,7 +9,10 @@
  * The real server (`sightline serve`) is started on it as a child process; 50 sessions are signed
  * in through the sign-in form; then autocannon sends each dashboard with its default filters (the
  * last twelve months, the whole council) from 50 concurrent connections, each its own signed-in
- * session, for a fixed time. Every response time is kept, and the 50th, 95th and 99th
+ * session, for a fixed time, twice: paced (the 50 people each asking for a page every two seconds,
+ * 25 requests a second in all: the response time is the render time under that load) and
+ * saturated (each connection asks again the moment it is answered: the response time is mostly
+ * queueing, and requests per second is the capacity). Every response time is kept, and the 50th, 95th and 99th
  * percentiles reported with the number of requests and any non-200 answers. Before the load, the
  * first request for each page (which counts its figures: nothing is kept yet) is timed alone.
  *
@@ -241,15 +244,23 @@ interface Figures {
   p99Ms: number;
 }
 
-async function load(base: string, dashboard: string, sessions: readonly string[], seconds: number): Promise<Figures> {
+/**
+ * 50 people each reading a dashboard and asking for the next one two seconds later: 25 requests a
+ * second across the sessions. Real readers pause far longer; two seconds is the busy case.
+ */
+const PACED_REQUESTS_PER_SECOND = CONNECTIONS / 2;
+
+/** `rate` absent: every connection sends its next request as soon as the last answers (saturation). */
+async function load(base: string, page: string, sessions: readonly string[], seconds: number, rate?: number): Promise<Figures> {
   const times: number[] = [];
   let non200 = 0;
   let next = 0;
   const instance = autocannon({
-    url: `${base}/insights/${dashboard}`,
+    url: `${base}${page}`,
     connections: CONNECTIONS,
     duration: seconds,
     timeout: 60,
+    ...(rate ? { overallRate: rate } : {}),
     setupClient: (client) => client.setHeaders({ cookie: sessions[next++ % sessions.length]! }),
   });
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
@@ -331,9 +342,27 @@ async function run(engine: 'postgres' | 'pglite', seconds: number): Promise<Reco
       if (response.status !== 200) throw new Error(`${d} answered ${response.status}`);
       firstRenderMs[d] = Math.round(performance.now() - started);
     }
-    const dashboards: Record<string, Figures & { firstRenderMs: number }> = {};
-    for (const d of DASHBOARDS) dashboards[d] = { firstRenderMs: firstRenderMs[d]!, ...(await load(base, d, sessions, seconds)) };
-    return { engine, data: { ...data, generateMs }, secondsPerDashboard: seconds, connections: CONNECTIONS, dashboards };
+    const dashboards: Record<string, { firstRenderMs: number; paced: Figures; saturated: Figures }> = {};
+    for (const d of DASHBOARDS) {
+      const paced = await load(base, `/insights/${d}`, sessions, seconds, PACED_REQUESTS_PER_SECOND);
+      dashboards[d] = { firstRenderMs: firstRenderMs[d]!, paced, saturated: await load(base, `/insights/${d}`, sessions, seconds) };
+    }
+    // The same loads on a small page that is not an insight (the council's teams): what signing in,
+    // the navigation's counts and the layout cost every page, for comparison.
+    const baseline = {
+      page: '/teams',
+      paced: await load(base, '/teams', sessions, seconds, PACED_REQUESTS_PER_SECOND),
+      saturated: await load(base, '/teams', sessions, seconds),
+    };
+    return {
+      engine,
+      data: { ...data, generateMs },
+      secondsPerLoad: seconds,
+      sessions: CONNECTIONS,
+      pacedRequestsPerSecond: PACED_REQUESTS_PER_SECOND,
+      dashboards,
+      baseline,
+    };
   } finally {
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');

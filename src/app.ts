@@ -20,13 +20,15 @@ import { disputesModule } from './audits/disputes/routes.ts';
 import { themesModule } from './audits/themes/routes.ts';
 import { manualCasesModule } from './cases/manual/routes.ts';
 import { casesModule } from './cases/routes.ts';
+import { restrictionsModule } from './restrictions/routes.ts';
 import { timelinessModule } from './timeliness/routes.ts';
 import { actionsModule } from './actions/routes.ts';
 import { calendarModule } from './platform/calendar/routes.ts';
 import { jobsModule } from './platform/jobs/routes.ts';
 import { insightsModule } from './insights/routes.ts';
+import { governanceModule } from './governance/routes.ts';
 
-export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, programmeModule, moderationModule, disputesModule, themesModule, manualCasesModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule, insightsModule];
+export const MODULES: AppModule[] = [authModule, homeModule, notifyModule, orgModule, standardsModule, auditsModule, programmeModule, moderationModule, disputesModule, themesModule, manualCasesModule, restrictionsModule, casesModule, timelinessModule, actionsModule, calendarModule, jobsModule, insightsModule, governanceModule];
 
 export interface BuildOptions {
   database: Database;

@@ -1,5 +1,5 @@
 /**
- * The `sightline` command line: serve | demo | migrate | compliance | import | backup | restore.
+ * The `sightline` command line: serve | demo | migrate | compliance | import | backup | restore | dispose.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { openDatabase, type Database } from './platform/db/client.ts';
 import { DataDirLockedError } from './platform/db/lock.ts';
 import { createLogger } from './platform/http/logger.ts';
 import { buildWebApp } from './app.ts';
+import { interruptAbandonedImports } from './cases/import-interruption.ts';
 import { loadDemo as loadDemoData } from './demo/index.ts';
 import { DEMO_ACCOUNTS, generateDemoPassword, isDatabaseEmpty } from './demo/northbridge.ts';
 
@@ -33,6 +34,9 @@ Commands:
                       Import case-data extracts into the database, with progress.
   backup [--out FILE] Write every record to one file (gzip'd JSON lines with a manifest),
                       from either database; restores into either.
+  dispose [--as-of YYYY-MM-DD] [--organisation NAME_OR_ID] [--apply]
+                      List the records due for disposal under the retention schedule;
+                      with --apply, dispose of them (a dry run otherwise).
   restore FILE [--force]
                       Restore a backup into an empty database (--force: replace what it
                       holds), in one transaction, checked against the manifest.
@@ -68,6 +72,10 @@ export async function main(argv: string[]): Promise<number> {
         const { runBackupCommand, runRestoreCommand } = await import('./platform/backup/command.ts');
         const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
         return await (command === 'backup' ? runBackupCommand : runRestoreCommand)(rest, io, () => open(loadConfig()));
+      }
+      case 'dispose': {
+        const { runDisposeCommand } = await import('./governance/dispose-command.ts');
+        return await runDisposeCommand(rest, { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) }, () => open(loadConfig()));
       }
       case 'compliance': {
         const { runComplianceCommand } = await import('./timeliness/compliance-command.ts');
@@ -193,6 +201,10 @@ async function serve(args: string[]): Promise<number> {
       printAccounts(config.demoPassword ?? (file && fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined));
     }
   }
+
+  // Imports a stopped server left unfinished are marked interrupted before anyone can start another.
+  const interrupted = await interruptAbandonedImports(database);
+  if (interrupted.length > 0) logger.warn({ imports: interrupted }, 'case-data imports left unfinished by a stopped server marked interrupted');
 
   // Loaded before listening, so Ctrl+C works as soon as the address is printed.
   const { startBackgroundJobs } = await import('./platform/jobs/background.ts');

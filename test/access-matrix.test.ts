@@ -102,12 +102,23 @@ const MATRIX: Record<string, Expectation> = {
   'POST /admin/users/:userId/enable': { anonymous: 303, admin: 303, other: 403 },
   'GET /admin/users/:userId/two-factor': ADMIN_ONLY_PAGE,
   'POST /admin/users/:userId/two-factor/reset': { anonymous: 303, admin: 303, other: 403 },
-  // Everyone signed in sets up their own app. In this order: starting set-up makes the set-up page
-  // exist, and an empty code is then a form with errors.
+  'GET /admin/users/:userId/password-reset': ADMIN_ONLY_PAGE,
+  // The answer to a reset is the page showing the temporary password once: no redirect to reload.
+  'POST /admin/users/:userId/password-reset': { anonymous: 303, admin: 200, other: 403 },
+  // Everyone signed in has their own account pages. Setting up an app asks for the password
+  // first (sent empty: the form back with errors), so no set-up is then waiting: its page and the
+  // code step send the person back.
+  'GET /account': { anonymous: 303, other: 200 },
+  'GET /account/password': { anonymous: 303, other: 200 },
+  'POST /account/password': { anonymous: 303, other: 400 },
+  'GET /account/sessions': { anonymous: 303, other: 200 },
+  // Without a session named (or sent empty), back to the list.
+  'GET /account/sessions/sign-out': { anonymous: 303, other: 303 },
+  'POST /account/sessions/sign-out': { anonymous: 303, other: 303 },
   'GET /account/two-factor': { anonymous: 303, other: 200 },
-  'POST /account/two-factor/setup': { anonymous: 303, other: 303 },
-  'GET /account/two-factor/setup': { anonymous: 303, other: 200 },
-  'POST /account/two-factor/setup/confirm': { anonymous: 303, other: 400 },
+  'POST /account/two-factor/setup': { anonymous: 303, other: 400 },
+  'GET /account/two-factor/setup': { anonymous: 303, other: 303 },
+  'POST /account/two-factor/setup/confirm': { anonymous: 303, other: 303 },
   'GET /notifications': { anonymous: 303, other: 200 },
   // Someone else's (or no) notification is not found, whoever asks.
   'POST /notifications/:notificationId/read': { anonymous: 303, other: 404 },
@@ -130,6 +141,17 @@ const MATRIX: Record<string, Expectation> = {
   // manager, the lead of its service and the council-wide roles see it; nobody else.
   'GET /cases': STAFF_OK,
   'GET /cases/:caseId': { anonymous: 303, practitioner: 200, 'practice-manager': 200, 'group-manager': 200, 'qa-officer': 200, 'senior-leader': 200, admin: 200, moderator: 403, iro: 403, partner: 403 },
+  // Restricted records. The fixture child is not restricted: those who manage restrictions see the
+  // form to restrict it (an empty one comes back with errors) and there is no restriction to change;
+  // break glass is only for a restricted record, so those who may use it are told there is none.
+  'GET /cases/:caseId/restriction': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
+  'POST /cases/:caseId/restriction': { anonymous: 303, 'qa-officer': 400, admin: 400, other: 403 },
+  'POST /cases/:caseId/restriction/grants': { anonymous: 303, 'qa-officer': 404, admin: 404, other: 403 },
+  'POST /cases/:caseId/restriction/grants/:grantId/remove': { anonymous: 303, 'qa-officer': 404, admin: 404, other: 403 },
+  'POST /cases/:caseId/restriction/lift': { anonymous: 303, 'qa-officer': 404, admin: 404, other: 403 },
+  'GET /cases/:caseId/break-glass': { anonymous: 303, 'qa-officer': 404, 'senior-leader': 404, 'group-manager': 404, other: 403 },
+  'POST /cases/:caseId/break-glass': { anonymous: 303, 'qa-officer': 404, 'senior-leader': 404, 'group-manager': 404, other: 403 },
+  'GET /restrictions/break-glass': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
   'GET /case-data/imports': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
   'GET /case-data/imports/new': { anonymous: 303, 'qa-officer': 200, admin: 200, other: 403 },
   // No file chosen: the form comes back with an error.
@@ -197,6 +219,13 @@ const MATRIX: Record<string, Expectation> = {
   'POST /audits/:auditId/submit': AUDIT_AUDITOR_ONLY,
   'GET /audits/:auditId/record': AUDIT_VIEW,
   'GET /audits/:auditId/timeline': AUDIT_VIEW,
+  // Multi-agency partners: the people who run the audit (its auditor, who holds no role account, and
+  // the QA team). The demo partner is not invited to this audit, so their invitation is not found.
+  'GET /audits/:auditId/partners': { ...AUDIT_AUDITOR_ONLY, 'qa-officer': 200 },
+  'POST /audits/:auditId/partners': { ...AUDIT_AUDITOR_ONLY, 'qa-officer': 400 },
+  'GET /audits/:auditId/partners/:partnerId': { ...AUDIT_AUDITOR_ONLY, 'qa-officer': 404 },
+  'POST /audits/:auditId/partners/:partnerId': { ...AUDIT_AUDITOR_ONLY, 'qa-officer': 404 },
+  'POST /audits/:auditId/partners/:partnerId/withdraw': { ...AUDIT_AUDITOR_ONLY, 'qa-officer': 404 },
   // The concern on NB-A006: its two recipients and those who see the audit.
   'GET /safeguarding-alerts/:alertId': AUDIT_VIEW,
   'POST /safeguarding-alerts/:alertId/acknowledge': { ...AUDIT_AUDITOR_ONLY, 'practice-manager': 400, 'group-manager': 400 },
@@ -281,6 +310,26 @@ const MATRIX: Record<string, Expectation> = {
   'GET /insights/report/export': { ...INSIGHTS_REPORT, ...allowed(INSIGHTS_REPORT, 404) },
   'GET /insights/report/xlsx': INSIGHTS_REPORT,
   'GET /insights/report/pdf': INSIGHTS_REPORT,
+  // Information governance: the administrator acts as the council's data protection officer.
+  // Requests, runs and holds are looked up by an id that names nothing here, so the officer gets 404.
+  'GET /governance': ADMIN_ONLY_PAGE,
+  'GET /governance/subject-access': ADMIN_ONLY_PAGE,
+  'GET /governance/subject-access/new': ADMIN_ONLY_PAGE,
+  'POST /governance/subject-access/new': ADMIN_ONLY_FORM,
+  'GET /governance/subject-access/:subjectAccessId': { ...ADMIN_ONLY_PAGE, admin: 404 },
+  'POST /governance/subject-access/:subjectAccessId': { ...ADMIN_ONLY_PAGE, admin: 404 },
+  'GET /governance/retention': ADMIN_ONLY_PAGE,
+  // Without the confirmation box ticked, nothing is disposed of: the form comes back with an error.
+  'POST /governance/retention/dispose': ADMIN_ONLY_FORM,
+  'GET /governance/retention/runs/:runId': { ...ADMIN_ONLY_PAGE, admin: 404 },
+  'GET /governance/holds': ADMIN_ONLY_PAGE,
+  'GET /governance/holds/new': ADMIN_ONLY_PAGE,
+  'POST /governance/holds/new': ADMIN_ONLY_FORM,
+  'GET /governance/holds/:holdId': { ...ADMIN_ONLY_PAGE, admin: 404 },
+  'POST /governance/holds/:holdId': { ...ADMIN_ONLY_PAGE, admin: 404 },
+  // Access-log reports: governance and the QA team. An export names no child or worker here: 404.
+  'GET /access-log': { anonymous: 303, admin: 200, 'qa-officer': 200, other: 403 },
+  'GET /access-log/export': { anonymous: 303, admin: 404, 'qa-officer': 404, other: 403 },
 };
 
 /** The audit programme's demo records: a programme, its allocated round, a child, a moderation, a dispute, a theme. */
@@ -351,13 +400,18 @@ describe('access-control matrix', () => {
       userId: t.council.people['sw-2']!,
       catalogueId: 'practice-audit-tool',
       notificationId: '00000000-0000-4000-8000-000000000000',
+      grantId: '00000000-0000-4000-8000-000000000000',
       ...(await caseFixtures(t)),
       actionId: await actionFixture(t),
       toolId: 'practice-audit-tool',
       closureDate: '2026-12-29',
       ...(await auditFixtures(t)),
       areaNumber: '1',
+      partnerId: t.council.people['partner']!,
       ...(await programmeFixtures(t)),
+      subjectAccessId: '00000000-0000-4000-8000-000000000000',
+      runId: '00000000-0000-4000-8000-000000000000',
+      holdId: '00000000-0000-4000-8000-000000000000',
       rehearsalRoundId: (await queryRows<{ id: string }>(t.database.db, sql`select round_id as id from insight_rehearsals limit 1`))[0]!.id,
     };
     const home = await clients.get('admin')!.get('/');

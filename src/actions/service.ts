@@ -3,6 +3,7 @@
  * lifecycle with a history entry for every change, and finding the actions each person should
  * see. Every function checks the actor's capability and the record's scope itself.
  */
+import { childVisibleSql } from '../restrictions/visibility.ts';
 import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../platform/db/client.ts';
@@ -50,13 +51,19 @@ const ownerTeam = alias(teams, 'owner_team');
 
 // ---------------------------------------------------------------- scope
 
+/** The action's child: its own, or its audit's. */
+function actionChildVisible(actor: Actor): SQL {
+  return childVisibleSql(actor, sql`coalesce(${actions.childId}, (select a.child_id from ${audits} a where a.id = ${actions.auditId}))`);
+}
+
 /**
  * The actions this person may see: their own; those they set; those of the teams in their scope
  * (own team, teams managed, services led, or all for council-wide roles); those of the people
  * they line-manage and those people's reports; and those from audits they carried out.
  */
 async function visibleCondition(db: Db, actor: Actor): Promise<SQL> {
-  const inOrganisation = eq(actions.organisationId, actor.organisationId);
+  // An action about a restricted child (directly or through its audit) is seen only by those who may see the child.
+  const inOrganisation = and(eq(actions.organisationId, actor.organisationId), actionChildVisible(actor))!;
   const scope = await visibleTeamIds(db, actor);
   if (scope === 'all') return inOrganisation;
   return and(
@@ -155,7 +162,7 @@ export async function createAction(db: Db, actor: Actor, input: NewAction, now: 
       const [child] = await tx
         .select({ id: children.id })
         .from(children)
-        .where(and(eq(children.id, childId), eq(children.organisationId, actor.organisationId)));
+        .where(and(eq(children.id, childId), eq(children.organisationId, actor.organisationId), childVisibleSql(actor, sql`${children.id}`)));
       if (!child) throw new ActionProblem('childId', 'Select a child from the list');
     }
 
@@ -609,7 +616,13 @@ export async function childChoices(db: Db, actor: Actor) {
   return db
     .select({ id: children.id, ref: children.childRef })
     .from(children)
-    .where(and(eq(children.organisationId, actor.organisationId), scope === 'all' ? undefined : scope.length > 0 ? inArray(children.teamId, scope) : sql`false`))
+    .where(
+      and(
+        eq(children.organisationId, actor.organisationId),
+        scope === 'all' ? undefined : scope.length > 0 ? inArray(children.teamId, scope) : sql`false`,
+        childVisibleSql(actor, sql`${children.id}`),
+      ),
+    )
     .orderBy(asc(children.childRef))
     .limit(1000);
 }
@@ -621,12 +634,12 @@ export async function actionsNeedingAttention(db: Db, actor: Actor): Promise<num
   const [mine] = await db
     .select({ n: count() })
     .from(actions)
-    .where(and(eq(actions.organisationId, actor.organisationId), eq(actions.ownerId, actor.userId), inArray(actions.status, ['open', 'reopened'])));
+    .where(and(eq(actions.organisationId, actor.organisationId), eq(actions.ownerId, actor.userId), inArray(actions.status, ['open', 'reopened']), actionChildVisible(actor)));
   const [signOffs] = await db
     .select({ n: count() })
     .from(actions)
     .innerJoin(owner, eq(owner.id, actions.ownerId))
-    .where(and(eq(actions.organisationId, actor.organisationId), signOffCondition(actor)));
+    .where(and(eq(actions.organisationId, actor.organisationId), signOffCondition(actor), actionChildVisible(actor)));
   return (mine?.n ?? 0) + (signOffs?.n ?? 0);
 }
 

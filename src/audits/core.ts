@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, type Actor } from '../platform/auth/acto
 import { ConflictError } from '../platform/http/errors.ts';
 import { visibleTeamIds } from '../org/service.ts';
 import { nextStatus, type AuditMove } from './lifecycle.ts';
+import { childVisibleSql, isChildHidden } from '../restrictions/visibility.ts';
 import { auditEvents, auditInvitations, audits, moderations } from './schema.ts';
 
 export type Audit = typeof audits.$inferSelect;
@@ -26,11 +27,17 @@ export interface AuditAccess {
   manage: boolean;
   /** Multi-agency partners: only the areas they were invited to. */
   invitedAreas: string[] | undefined;
+  /**
+   * May see who the child is and their protection details (name, case type and legal status, what
+   * the imported data says): everyone who sees the audit, except a partner whose invitation does
+   * not share them.
+   */
+  childDetails: boolean;
   /** The role the person acts in, for the access log. */
   as: string;
 }
 
-const NONE: AuditAccess = { view: false, selfAssess: false, audit: false, moderate: false, manage: false, invitedAreas: undefined, as: 'none' };
+const NONE: AuditAccess = { view: false, selfAssess: false, audit: false, moderate: false, manage: false, invitedAreas: undefined, childDetails: false, as: 'none' };
 
 export async function loadAudit(db: Db, actor: Actor, auditId: string): Promise<Audit> {
   const [audit] = await db
@@ -47,6 +54,8 @@ export async function loadAudit(db: Db, actor: Actor, auditId: string): Promise<
  * senior leaders all of them.
  */
 export async function auditAccess(db: Db, actor: Actor, audit: Audit): Promise<AuditAccess> {
+  // An audit of a restricted child exists only for those who may see the child, whatever their role.
+  if (await isChildHidden(db, actor, audit.childId)) return { ...NONE };
   const roles = new Set(actor.roles);
   const access: AuditAccess = { ...NONE };
   if (roles.has('qa-officer')) Object.assign(access, { view: true, manage: true, as: 'qa-officer' });
@@ -70,7 +79,10 @@ export async function auditAccess(db: Db, actor: Actor, audit: Audit): Promise<A
       .from(auditInvitations)
       .where(and(eq(auditInvitations.auditId, audit.id), eq(auditInvitations.userId, actor.userId)));
     if (invitation) Object.assign(access, { view: true, invitedAreas: invitation.areaIds as string[], as: 'partner' });
+    access.childDetails = Boolean(invitation?.shareChildDetails);
+    return access;
   }
+  access.childDetails = access.view;
   return access;
 }
 
@@ -118,7 +130,7 @@ export async function moveAudit(
  */
 export async function visibleAuditsWhere(db: Db, actor: Actor): Promise<SQL> {
   const roles = new Set(actor.roles);
-  const inOrg = eq(audits.organisationId, actor.organisationId);
+  const inOrg = and(eq(audits.organisationId, actor.organisationId), childVisibleSql(actor, sql`${audits.childId}`))!;
   if (roles.has('qa-officer') || roles.has('senior-leader')) return inOrg;
   const ways: SQL[] = [eq(audits.auditorId, actor.userId), eq(audits.practitionerId, actor.userId)];
   if (roles.has('moderator')) {

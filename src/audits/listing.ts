@@ -3,6 +3,7 @@
  * manager, …), filtered by status, team and tool, and the count of those waiting on them for
  * the navigation. Lists name children by reference only; names appear on the audit's own pages.
  */
+import { childVisibleSql } from '../restrictions/visibility.ts';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -71,6 +72,8 @@ export async function listAudits(db: Db, actor: Actor, filter: ListFilter) {
       practitionerName: worker.displayName,
       safeguardingConcern: audits.safeguardingConcern,
       finalGrade: audits.finalGrade,
+      // A partner sees the case type (a protection detail) only where their invitation shares the child's details.
+      partnerWithoutDetails: sql<boolean>`exists (select 1 from ${auditInvitations} i where i.audit_id = ${audits.id} and i.user_id = ${actor.userId} and not i.share_child_details)`,
     })
     .from(audits)
     .innerJoin(children, eq(children.id, audits.childId))
@@ -87,8 +90,9 @@ export async function listAudits(db: Db, actor: Actor, filter: ListFilter) {
   return {
     total: total?.n ?? 0,
     pages: Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE)),
-    rows: rows.map((r) => ({
+    rows: rows.map(({ partnerWithoutDetails, ...r }) => ({
       ...r,
+      caseType: partnerWithoutDetails ? null : r.caseType,
       part: (r.auditorId === actor.userId ? 'auditor' : r.practitionerId === actor.userId ? 'practitioner' : actor.roles.includes('partner') ? 'partner' : 'overview') as Part,
     })),
   };
@@ -120,6 +124,7 @@ export async function waitingCount(db: Db, actor: Actor): Promise<number> {
     .where(
       and(
         eq(audits.organisationId, actor.organisationId),
+        childVisibleSql(actor, sql`${audits.childId}`),
         or(
           and(eq(audits.practitionerId, actor.userId), eq(audits.status, 'allocated')),
           and(eq(audits.auditorId, actor.userId), inArray(audits.status, ['allocated', 'self-assessed', 'in-progress'])),

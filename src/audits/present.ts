@@ -185,7 +185,21 @@ export async function auditRecord(db: Db, ctx: AuditContext) {
   };
 }
 
+const THEME_KIND_WORDS: Record<string, string> = { strength: ' as a strength', barrier: ' as a barrier', 'recurring-issue': ' as a recurring issue' };
+
 const PARTICIPATION = { auditor: 'as auditor', practitioner: 'as practitioner', moderator: 'as moderator', manager: 'as manager' } as Record<string, string>;
+
+/** The partner an invitation entry is about (the demo's early entries name nobody). */
+const partnerOf = (detail: Record<string, unknown>) => (typeof detail.partnerName === 'string' ? `${detail.partnerName} (multi-agency partner)` : 'a multi-agency partner');
+
+function areasIn(areas: unknown, areaName: (id: string) => string): string {
+  const names = (Array.isArray(areas) ? areas : []).map((id) => areaName(String(id)));
+  if (names.length === 0) return 'their areas';
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `area${names.length === 1 ? '' : 's'} ${list}`;
+}
+
+const sharing = (shared: unknown) => (shared ? '; the child’s details shared' : '; the child’s details not shared');
 
 /** A timeline entry in words; `areaName` turns an area id into its number and title. */
 export function describeEvent(kind: string, detail: Record<string, unknown>, areaName: (id: string) => string, grade: (id: string | null) => string | null): string {
@@ -195,6 +209,8 @@ export function describeEvent(kind: string, detail: Record<string, unknown>, are
       return `Saved area ${areaName(String(detail.area))}`;
     case 'self-assessment-saved':
       return `Saved the self-assessment of area ${areaName(String(detail.area))}`;
+    case 'allocated':
+      return 'Allocated to the auditor; the practitioner invited to self-assess';
     case 'self-assess':
       return 'Submitted the self-assessment';
     case 'start':
@@ -223,6 +239,34 @@ export function describeEvent(kind: string, detail: Record<string, unknown>, are
       return `Recorded their learning ${PARTICIPATION[String(detail.participation)] ?? ''}`.trim();
     case 'submit':
       return 'Submitted stage 1; moderators told';
+    case 'moderate':
+      return 'Selected for moderation';
+    case 'moderation-saved':
+      return 'Saved the moderation';
+    case 'complete-moderation':
+      return 'Completed the moderation';
+    case 'dispute':
+      return 'Disputed a moderated grade';
+    case 'resolve-dispute':
+      return 'Resolved the dispute';
+    case 'close':
+      return detail.moderation === 'not selected' ? 'Closed: not selected for moderation' : 'Closed the audit';
+    case 'cancel':
+      return 'Cancelled the audit';
+    case 'theme-tagged':
+      return `Tagged with the theme ${String(detail.theme)}${THEME_KIND_WORDS[String(detail.kind)] ?? ''}`;
+    case 'theme-removed':
+      return `Removed the theme ${detail.theme ? String(detail.theme) : ''}`.trim();
+    case 'partner-invited':
+      return `Invited ${partnerOf(detail)} to complete ${areasIn(detail.areas, areaName)}${sharing(detail.shareChildDetails)}`;
+    case 'partner-invitation-changed':
+      return `Changed the invitation of ${partnerOf(detail)}: now ${areasIn(detail.areas, areaName)}${sharing(detail.shareChildDetails)}`;
+    case 'partner-invitation-withdrawn':
+      return `Withdrew the invitation of ${partnerOf(detail)}`;
+    case 'marked-for-slt':
+      return 'Chosen for the senior leadership team';
+    case 'unmarked-for-slt':
+      return 'No longer chosen for the senior leadership team';
     default: {
       const words = kind.replace(/-/g, ' ');
       const moved = detail.from && detail.to ? ` (${status(detail.from)} to ${status(detail.to)})` : '';

@@ -40,6 +40,8 @@ import {
   RESPONDENTS,
 } from './feedback-and-learning.ts';
 import { dataEvidenceFor, type EvidenceLine } from '../cases/audit-evidence.ts';
+import { partnersOfAudit, runsAudit } from './invitations.ts';
+import { registerPartnerInvitations } from './invitation-routes.ts';
 import './views.ts';
 
 const Id = z.uuid();
@@ -153,6 +155,7 @@ export const auditsModule: AppModule = {
       const [alerts, agreed, feedback, learning] = partner
         ? [[], [], [], []]
         : await Promise.all([safeguarding.alertsOnAudit(db, auditId), actionsOfAudit(db, auditId), feedbackOnAudit(db, auditId), learningOnAudit(db, auditId)]);
+      const partners = runsAudit(ctx.access) ? await partnersOfAudit(db, actorOf(res), auditId) : null;
       render(res, 'audits/overview', {
         summary: presentSummary(ctx),
         partner,
@@ -168,8 +171,12 @@ export const auditsModule: AppModule = {
         started: !['allocated', 'self-assessed'].includes(ctx.audit.status),
         judgementTask: { stands: judgement.stands, final: judgement.final, ready: allAreasDone, confirmedBefore: ctx.audit.finalGrade !== null },
         counts: { alerts: alerts.length, actions: agreed.length, feedback: feedback.length, learning: learning.length },
+        partners: partners && { invitations: partners.invitations, canInvite: partners.refusal === null },
       });
     });
+
+    // ------------------------------------------------------------------ multi-agency partners
+    registerPartnerInvitations(app, context);
 
     // ------------------------------------------------------------------ self-assessment
     app.get('/audits/:auditId/self-assessment', requireSignIn, async (req, res, next) => {
@@ -236,7 +243,8 @@ export const auditsModule: AppModule = {
       const area = stageOne.requireArea(ctx, areaNumberOf(req));
       await logView(db, res, auditId);
       // What the imported case data says about the criteria a timescale evidences, beside each grade.
-      const dataEvidence = await dataEvidenceFor(db, ctx.audit.organisationId, ctx.audit.childId, ctx.audit.toolId, ctx.audit.toolVersion, { today: today() });
+      // What the imported data says is the child's history: not for a partner without the child's details.
+      const dataEvidence = ctx.access.childDetails ? await dataEvidenceFor(db, ctx.audit.organisationId, ctx.audit.childId, ctx.audit.toolId, ctx.audit.toolVersion, { today: today() }) : {};
       renderArea(res, ctx, area, stage, formValues(area, stage, stageOne.areaAnswers(ctx, stage, area.id), ctx.inputs.notApplicable.includes(area.id)), { dataEvidence });
     }
 

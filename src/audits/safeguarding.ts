@@ -4,6 +4,7 @@
  * it), marks the audit so its actions get the short deadline, and can never be cleared: alerts,
  * acknowledgements and notes are only ever added (the database refuses anything else).
  */
+import { childVisibleSql, isChildHidden } from '../restrictions/visibility.ts';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../platform/db/client.ts';
@@ -153,7 +154,14 @@ export async function openAlertsFor(db: Db, actor: Actor) {
     .innerJoin(safeguardingAlerts, eq(safeguardingAlerts.id, safeguardingAlertRecipients.alertId))
     .innerJoin(children, eq(children.id, safeguardingAlerts.childId))
     .innerJoin(users, eq(users.id, safeguardingAlerts.raisedBy))
-    .where(and(eq(safeguardingAlertRecipients.userId, actor.userId), isNull(safeguardingAlertRecipients.acknowledgedAt), eq(safeguardingAlerts.organisationId, actor.organisationId)))
+    .where(
+      and(
+        eq(safeguardingAlertRecipients.userId, actor.userId),
+        isNull(safeguardingAlertRecipients.acknowledgedAt),
+        eq(safeguardingAlerts.organisationId, actor.organisationId),
+        childVisibleSql(actor, sql`${safeguardingAlerts.childId}`),
+      ),
+    )
     .orderBy(desc(safeguardingAlerts.raisedAt));
 }
 
@@ -206,7 +214,8 @@ export async function getAlert(db: Db, actor: Actor, alertId: string) {
     .select()
     .from(safeguardingAlerts)
     .where(and(eq(safeguardingAlerts.id, alertId), eq(safeguardingAlerts.organisationId, actor.organisationId)));
-  if (!alert) throw new NotFoundError();
+  // A concern about a restricted child is not there for someone who may not see the child, even a recipient.
+  if (!alert || (await isChildHidden(db, actor, alert.childId))) throw new NotFoundError();
   const [mine] = await db
     .select()
     .from(safeguardingAlertRecipients)

@@ -271,8 +271,16 @@ export const auditInvitations = pgTable(
     auditId: uuid('audit_id').notNull().references(() => audits.id),
     userId: uuid('user_id').notNull().references(() => users.id),
     areaIds: jsonb('area_ids').notNull(),
+    /**
+     * Whether the partner may see who the child is and their protection details (name, date of
+     * birth, gender, case type and legal status, the chronology). Off unless whoever invites
+     * grants it: a partner otherwise sees only the child's reference and their own sections.
+     */
+    shareChildDetails: boolean('share_child_details').notNull().default(false),
     invitedBy: uuid('invited_by').notNull().references(() => users.id),
     invitedAt: timestamp('invited_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Bumped on every change, so two people changing one invitation cannot overwrite each other. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.auditId, t.userId] })],
 );

@@ -67,6 +67,8 @@ export async function loadAuditContext(db: Db, actor: Actor, auditId: string): P
   const tool = await getAuditToolVersion(db, audit.organisationId, audit.toolId, audit.toolVersion);
   const areas = formAreas(tool, child.caseType);
   const visibleAreas = access.invitedAreas === undefined ? areas : areas.filter((a) => access.invitedAreas!.includes(a.id));
+  // A partner not granted the child's details sees the reference only: no name, no case type or legal status.
+  if (!access.childDetails) Object.assign(child, { name: null, caseType: null });
   const [rows, people, team, selfAssessed] = await Promise.all([
     db.select().from(responses).where(eq(responses.auditId, audit.id)),
     db

@@ -9,6 +9,7 @@ import type { alertsOnAudit, getAlert } from './safeguarding.ts';
 import type { actionsOfAudit, Deadlines } from './agreed-actions.ts';
 import type { feedbackOnAudit, learningOnAudit } from './feedback-and-learning.ts';
 import type { Readiness } from './stage-one.ts';
+import type { InvitationView, PartnerAccount } from './invitations.ts';
 
 interface Option {
   value: string;
@@ -22,6 +23,13 @@ interface Task {
   title: { text: string };
   href?: string;
   status: { tag: Tag } | { text: string };
+}
+
+/** An area a partner can be invited to: its number in the tool (the form's value) and its label. */
+interface InvitationArea {
+  number: number;
+  id: string;
+  label: string;
 }
 
 interface Form {
@@ -64,6 +72,8 @@ declare module '../platform/http/render.ts' {
       started: boolean;
       judgementTask: { stands: boolean; final: string | null; ready: boolean; confirmedBefore: boolean };
       counts: { alerts: number; actions: number; feedback: number; learning: number };
+      /** For the people who run the audit: who is invited, and whether they may invite now. */
+      partners: { invitations: InvitationView[]; canInvite: boolean } | null;
     };
     'audits/self-assessment': {
       summary: Summary;
@@ -98,5 +108,22 @@ declare module '../platform/http/render.ts' {
     'audits/record': Awaited<ReturnType<typeof auditRecord>> & { timeline: Awaited<ReturnType<typeof timelineOf>> };
     'audits/timeline': { summary: Summary; entries: Awaited<ReturnType<typeof timelineOf>> };
     'audits/alert': Form & Awaited<ReturnType<typeof getAlert>>;
+    'audits/partners': Form & {
+      summary: Summary;
+      invitations: InvitationView[];
+      canChange: boolean;
+      partners: PartnerAccount[];
+      areas: InvitationArea[];
+      /** Why this person may not invite now; null when they may. */
+      refusal: string | null;
+    };
+    'audits/partner': Form & {
+      summary: Summary;
+      invitation: InvitationView;
+      areas: InvitationArea[];
+      refusal: string | null;
+      canWithdraw: boolean;
+      conflict?: boolean;
+    };
   }
 }

@@ -246,6 +246,8 @@ export async function childrenWithMissedDeadlines(
                array_agg(distinct i.measure order by i.measure) as measures
         from compliance_items i join children c on c.id = i.child_id
         where i.organisation_id = ${organisationId}
+          -- A restricted child is never drawn by the programme (see loadCandidates).
+          and not exists (select 1 from child_restrictions r where r.child_id = c.id and r.lifted_at is null)
           and ((i.status = 'missed' and i.due_date >= ${options.since}::date)
                or (i.status <> 'missed' and i.actual_date is null and i.due_date < ${today}::date))
         group by c.id

@@ -71,6 +71,26 @@ describe('case pages', () => {
     expect((await (await t.signInAs('partner')).get('/cases')).status).toBe(403);
   });
 
+  it('searches by the start of a child ID; nothing typed (or a script’s "null") is no filter, and what no ID can hold is said back, not searched', async () => {
+    const qa = await t.signInAs('qa-officer');
+    expect(listed((await qa.get('/cases?childRef=north')).text)).toEqual(['NORTH-1']);
+    for (const nothing of ['', '%20%20', 'null', 'undefined', 'NULL']) {
+      const page = await qa.get(`/cases?childRef=${nothing}`);
+      expect(page.status, nothing).toBe(200);
+      expect(listed(page.text), nothing).toEqual(['CARE-1', 'NOBODY-1', 'NORTH-1', 'SOUTH-1']);
+      expect(page.text, nothing).not.toContain('govuk-error-summary');
+    }
+    for (const invalid of ["NB' OR '1'='1", 'NB%', '%_', 'x'.repeat(41), 'NB<script>']) {
+      const page = await qa.get(`/cases?childRef=${encodeURIComponent(invalid)}`);
+      expect(page.status, invalid).toBe(200);
+      expect(page.text, invalid).toContain('href="#childRef"');
+      expect(page.text, invalid).toContain('Enter the start of a child ID');
+      // Shown back as typed (escaped), and the list is not narrowed by it.
+      expect(listed(page.text), invalid).toEqual(['CARE-1', 'NOBODY-1', 'NORTH-1', 'SOUTH-1']);
+      expect(page.text, invalid).not.toContain('<script>');
+    }
+  });
+
   it('refuses a child outside the person’s scope, and does not find another council’s or a made-up one', async () => {
     const manager = await t.signInAs('practice-manager');
     expect((await manager.get(`/cases/${ids['SOUTH-1']}`)).status).toBe(403);

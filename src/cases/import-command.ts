@@ -14,6 +14,7 @@ import { londonDate } from '../platform/calendar/london.ts';
 import { organisations } from '../org/schema.ts';
 import type { ImportProblem } from './facts.ts';
 import { DEFAULT_FILE_LIMITS, filesUnder, type FileLimits } from './import/index.ts';
+import { interruptAbandonedImports, whileRunningImport } from './import-interruption.ts';
 import { createImport, ImportBusyError, importProblems, runImport, type ImportProgress, type UploadedFile } from './imports.ts';
 
 export const IMPORT_USAGE = `Usage: sightline import FILE_OR_DIR... [--organisation NAME_OR_ID] [--max-file-mb N]
@@ -147,6 +148,8 @@ export async function runImportCommand(args: string[], out: Output, openDatabase
       return 2;
     }
     const organisationId = matches[0]!.id;
+    // An import an earlier run left unfinished (the process was killed) must not hold this one up.
+    await interruptAbandonedImports(database, now);
     let importId: string;
     try {
       importId = await createImport(database.db, { organisationId, importedBy: null, channel: 'command line', files, now: now() });
@@ -155,7 +158,9 @@ export async function runImportCommand(args: string[], out: Output, openDatabase
       out.stderr(`sightline import: ${error.message}\n`);
       return 1;
     }
-    const outcome = await runImport(database.db, importId, files, { asOf: londonDate(now()), limits: options.limits, onProgress: progressPrinter(out) });
+    const outcome = await whileRunningImport(database, importId, () =>
+      runImport(database.db, importId, files, { asOf: londonDate(now()), limits: options.limits, onProgress: progressPrinter(out) }),
+    );
 
     const { problems } = outcome;
     if (problems > 0) {

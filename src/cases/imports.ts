@@ -28,8 +28,10 @@ import { checkFile } from './import/file-checks.ts';
 import { DEFAULT_FILE_LIMITS, detectFormat, parseExtractFiles, type FileLimits } from './import/index.ts';
 import { displayName } from './import/values.ts';
 import { NameLinker, type Unmatched } from './linking.ts';
+import { whileRunningImport } from './import-interruption.ts';
 import { caseImportProblems, caseImports, type ImportStatus } from './schema.ts';
 import { toStoredFact, uniqueByKey } from './stored-facts.ts';
+import { loggableError } from '../platform/http/errors.ts';
 
 export type ImportStage = 'queued' | 'reading files' | 'checking rows' | 'saving' | 'computing deadlines' | 'done';
 export type ImportChannel = 'browser' | 'command line' | 'demo';
@@ -329,7 +331,8 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
     await report({ stage: 'done' });
     return outcome;
   } catch (error) {
-    options.logger?.error({ importId, err: { name: (error as Error)?.name, message: (error as Error)?.message } }, 'case import failed');
+    // Never the failed query's values: an extract's rows hold children's names and dates of birth.
+    options.logger?.error({ importId, err: loggableError(error) }, 'case import failed');
     outcome.status = 'failed';
     outcome.failure = `The import stopped because of an error, and nothing from it was saved. If it happens again, tell your administrator the reference ${importId}.`;
     await db
@@ -343,7 +346,7 @@ export async function runImport(db: Db, importId: string, files: readonly Upload
 
 export interface ImportView {
   id: string;
-  status: ImportStatus | 'interrupted';
+  status: ImportStatus;
   stage: string;
   channel: string;
   importedByName: string | null;
@@ -455,5 +458,7 @@ function progressRecorder(database: Database, importId: string, intervalMs = 500
  * settles when it is done (the pages poll the record, tests may await it).
  */
 export function startImportJob(database: Database, importId: string, files: readonly UploadedFile[], options: { asOf: IsoDate; logger?: Logger }): Promise<ImportOutcome> {
-  return runImport(database.db, importId, files, { asOf: options.asOf, logger: options.logger, onProgress: progressRecorder(database, importId) });
+  return whileRunningImport(database, importId, () =>
+    runImport(database.db, importId, files, { asOf: options.asOf, logger: options.logger, onProgress: progressRecorder(database, importId) }),
+  );
 }

@@ -16,6 +16,7 @@ import { CASE_TYPE_OPTIONS, caseTypeLabel } from './case-status.ts';
 import { DEFAULT_FILE_LIMITS, problemsToCsv } from './import/index.ts';
 import { createImport, getImport, ImportBusyError, importProblems, listImports, startImportJob, type UploadedFile } from './imports.ts';
 import { getCaseView, listChildren, teamChoices } from './service.ts';
+import { isRestricted } from '../restrictions/service.ts';
 import './views.ts';
 
 const Id = z.uuid();
@@ -34,15 +35,23 @@ const ListFilter = z.object({
     .optional()
     .catch(undefined)
     .transform((v) => v === 'yes'),
-  childRef: z
-    .string()
-    .trim()
-    .max(40)
-    .optional()
-    .catch(undefined)
-    .transform((v) => v || undefined),
   page: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
+
+const CHILD_REF_SEARCH_PROBLEM = 'Enter the start of a child ID: up to 40 letters, numbers, spaces, hyphens, full stops, underscores or slashes';
+
+/**
+ * The child ID search: the start of a reference. Nothing typed (or what a script writes for
+ * nothing: "null", "undefined") is no filter; anything a reference cannot hold is said back to
+ * the person and never reaches the database.
+ */
+export function childRefSearch(value: unknown): { childRef?: string; typed?: string; problem?: string } {
+  if (typeof value !== 'string') return {};
+  const typed = value.trim();
+  if (!typed || /^(null|undefined)$/i.test(typed)) return {};
+  if ([...typed].length > 40 || !/^[\p{L}\p{N} /_.-]+$/u.test(typed)) return { typed: typed.slice(0, 200), problem: CHILD_REF_SEARCH_PROBLEM };
+  return { childRef: typed };
+}
 
 /** Problems shown on the import page; the CSV has them all. */
 const PROBLEMS_SHOWN = 200;
@@ -61,7 +70,8 @@ export const casesModule: AppModule = {
 
     app.get('/cases', view, async (req, res) => {
       const actor = actorOf(res);
-      const filter = ListFilter.parse(req.query);
+      const search = childRefSearch(req.query['childRef']);
+      const filter = { ...ListFilter.parse(req.query), childRef: search.childRef };
       const [list, teams] = await Promise.all([listChildren(db, actor, filter, today()), teamChoices(db, actor)]);
       await recordAccess(db, actor, { recordType: 'case-list', recordId: filter.teamId ?? actor.organisationId, action: 'view' }, res.locals.requestId);
       const query = new URLSearchParams();
@@ -72,7 +82,8 @@ export const casesModule: AppModule = {
       render(res, 'cases/list', {
         ...list,
         rows: list.rows.map((r) => ({ ...r, caseTypeLabel: caseTypeLabel(r.caseType) })),
-        filter,
+        filter: { ...filter, childRef: search.childRef ?? search.typed },
+        ...(search.problem ? { errors: singleError('childRef', search.problem) } : {}),
         teams,
         caseTypes: [...CASE_TYPE_OPTIONS],
         filterQuery: query.toString(),
@@ -144,7 +155,13 @@ export const casesModule: AppModule = {
       if (!id) return next();
       const caseView = await getCaseView(db, actor, id, today());
       await recordAccess(db, actor, { recordType: 'child', recordId: id, action: 'view' }, res.locals.requestId);
-      render(res, 'cases/case', { ...caseView, caseTypeLabel: caseTypeLabel(caseView.child.caseType), today: today() });
+      render(res, 'cases/case', {
+        ...caseView,
+        caseTypeLabel: caseTypeLabel(caseView.child.caseType),
+        today: today(),
+        restricted: await isRestricted(db, id),
+        canRestrict: can(actor, 'restrictions.manage'),
+      });
     });
   },
 };

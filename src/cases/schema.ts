@@ -40,7 +40,8 @@ export const children = pgTable(
   ],
 );
 
-export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'refused', 'failed'] as const;
+/** 'interrupted': its process stopped before it finished (see import-interruption.ts). */
+export const IMPORT_STATUSES = ['queued', 'running', 'succeeded', 'refused', 'failed', 'interrupted'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /**

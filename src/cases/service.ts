@@ -16,14 +16,19 @@ import { latestRun } from '../timeliness/store.ts';
 import { statusToday, type StoredItem } from './audit-evidence.ts';
 import { buildChronology, type ChronologyEvent } from './chronology.ts';
 import { loadCaseData } from './fact-store.ts';
+import { childVisibleSql, isChildHidden } from '../restrictions/visibility.ts';
 
-/** The SQL condition "child `alias` is within the actor's scope". */
+/**
+ * The SQL condition "child `alias` is within the actor's scope": their teams or allocation, and
+ * not a restricted record they hold no grant or break-glass view for.
+ */
 export async function childScope(db: Db, actor: Actor, alias = 'c'): Promise<SQL> {
   const teams = await visibleTeamIds(db, actor);
   const child = sql.raw(alias);
-  if (teams === 'all') return sql`${child}.organisation_id = ${actor.organisationId}`;
+  const unrestricted = childVisibleSql(actor, sql`${child}.id`);
+  if (teams === 'all') return sql`${child}.organisation_id = ${actor.organisationId} and ${unrestricted}`;
   const inTeams = teams.length === 0 ? sql`false` : sql`${child}.team_id in (${sql.join(teams.map((t) => sql`${t}::uuid`), sql`, `)})`;
-  return sql`${child}.organisation_id = ${actor.organisationId} and (${inTeams} or ${child}.worker_id = ${actor.userId}::uuid)`;
+  return sql`${child}.organisation_id = ${actor.organisationId} and (${inTeams} or ${child}.worker_id = ${actor.userId}::uuid) and ${unrestricted}`;
 }
 
 /** The teams a person may filter case pages by: those their scope covers. */
@@ -121,7 +126,8 @@ export async function getChild(db: Db, actor: Actor, childId: string): Promise<C
         from children c left join teams t on t.id = c.team_id left join users u on u.id = c.worker_id
         where c.id = ${childId}::uuid and c.organisation_id = ${actor.organisationId}`,
   );
-  if (!child) throw new NotFoundError();
+  // A restricted record the person may not see is answered exactly as a child that does not exist.
+  if (!child || (await isChildHidden(db, actor, childId))) throw new NotFoundError();
   const [visible] = await queryRows<{ ok: boolean }>(db, sql`select true as ok from children c where c.id = ${childId}::uuid and ${await childScope(db, actor)}`);
   if (!visible) throw new ForbiddenError('You can only see the children of the teams you work in, manage or lead, and children allocated to you.');
   const { organisationId: _org, ...record } = child;

@@ -22,8 +22,17 @@ declare module '../platform/http/render.ts' {
       /** The query string of the filter, for the paging links. */
       filterQuery: string;
       canImport: boolean;
+      /** A child ID search that cannot be a reference: shown, not searched for. */
+      errors?: FieldErrors;
     };
-    'cases/case': CaseView & { caseTypeLabel: string; today: string };
+    'cases/case': CaseView & {
+      caseTypeLabel: string;
+      today: string;
+      /** A restriction is in force: only named people (and emergency views) see this record. */
+      restricted: boolean;
+      /** May restrict the record or manage its restriction. */
+      canRestrict: boolean;
+    };
     'cases/imports': { imports: ImportView[] };
     'cases/import-new': { errors?: FieldErrors; maxMegabytes: number; busy?: boolean };
     'cases/import': {

@@ -9,6 +9,7 @@ import { loadDemoAudits } from './audits.ts';
 import { loadDemoProgramme } from './programme.ts';
 import { loadDemoActions } from './actions.ts';
 import { loadDemoInsights } from './insights.ts';
+import { loadDemoRestrictedRecord } from './restricted.ts';
 
 export async function loadDemo(db: Db, password: string): Promise<DemoCouncil> {
   const council = await loadDemoCouncil(db, password);
@@ -17,5 +18,6 @@ export async function loadDemo(db: Db, password: string): Promise<DemoCouncil> {
   await loadDemoProgramme(db, council);
   await loadDemoActions(db, council);
   await loadDemoInsights(db, council);
+  await loadDemoRestrictedRecord(db, council);
   return council;
 }

@@ -17,6 +17,7 @@ import { drillHref, monthLabel, monthsBetween, periodLabel, type Drill, type Ins
 import type { Headline } from './practice-quality.ts';
 import { share } from './statistics.ts';
 import { count, decimal, formatShare, percentage, text, type Cell, type Figure } from './tables.ts';
+import { notAmong } from '../restrictions/visibility.ts';
 
 interface ActionCounts {
   key: string;
@@ -42,7 +43,11 @@ const TEAM = sql`coalesce(audits.team_id, c.team_id, o.team_id)`;
 
 function where(ctx: InsightContext): SQL {
   const { scope, filter } = ctx;
-  const parts: SQL[] = [sql`x.organisation_id = ${scope.organisationId}`, periodSql(sql`x.created_at`, filter.from, filter.to)];
+  const parts: SQL[] = [
+    sql`x.organisation_id = ${scope.organisationId}`,
+    periodSql(sql`x.created_at`, filter.from, filter.to),
+    notAmong(sql`coalesce(x.child_id, audits.child_id)`, scope.hiddenChildren),
+  ];
   if (scope.teams !== 'all') {
     parts.push(
       scope.teams.length

@@ -14,11 +14,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { dayAfter, firstDay, type Drill, type InsightFilter, type Month } from './filters.ts';
 import { gradeTableRows, type Tools } from './tools.ts';
+import { notAmong } from '../restrictions/visibility.ts';
 
 export interface AuditScope {
   organisationId: string;
   /** Teams whose audits the viewer's figures cover. */
   teams: 'all' | readonly string[];
+  /**
+   * Restricted children the viewer may not see (sorted): every figure is counted as if they did
+   * not exist. Part of the scope, so figures kept per scope follow a restriction or a grant.
+   */
+  hiddenChildren: readonly string[];
 }
 
 export const AUDIT_FROM = sql`from audits join children c on c.id = audits.child_id left join teams t on t.id = audits.team_id`;
@@ -62,7 +68,7 @@ export function worstSql(tools: Tools, toolColumn: SQL, gradeColumn: SQL): SQL {
 
 /** The viewer's scope and the page's filters (service, team, tool, case type); not the period. */
 export function scopeSql(scope: AuditScope, filter: InsightFilter): SQL {
-  const parts: SQL[] = [sql`audits.organisation_id = ${scope.organisationId}`, sql`audits.status <> 'cancelled'`];
+  const parts: SQL[] = [sql`audits.organisation_id = ${scope.organisationId}`, sql`audits.status <> 'cancelled'`, notAmong(sql`audits.child_id`, scope.hiddenChildren)];
   if (scope.teams !== 'all') {
     parts.push(
       scope.teams.length

@@ -24,6 +24,7 @@ import { visibleTeamIds } from '../org/service.ts';
 import { services, teams } from '../org/schema.ts';
 import { CaseTypeSchema } from '../standards/schema.ts';
 import type { AuditScope } from './audit-sql.ts';
+import { hiddenChildIds } from '../restrictions/visibility.ts';
 import { CASE_TYPE_WORDS, monthOf, parseFilter, type InsightFilter } from './filters.ts';
 import type { ToolLibrary, Tools } from './tools.ts';
 
@@ -37,7 +38,7 @@ export async function scopeFor(db: Db, actor: Actor, capability: InsightCapabili
   // The list behind a figure may come from any page the viewer has: it counts over the widest.
   const wide = capability === 'insights.index' ? [...COUNCIL_WIDE].some((c) => can(actor, c)) : COUNCIL_WIDE.has(capability);
   const teams = wide ? 'all' : await visibleTeamIds(db, actor);
-  return { organisationId: actor.organisationId, teams };
+  return { organisationId: actor.organisationId, teams, hiddenChildren: await hiddenChildIds(db, actor) };
 }
 
 export interface Option {

@@ -8,6 +8,7 @@
  * how the council's own grades held up under a second look.
  */
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { childVisibleSql } from '../restrictions/visibility.ts';
 import { z } from 'zod';
 import { queryRows, type Db } from '../platform/db/client.ts';
 import { NotFoundError, requireCapability, type Actor } from '../platform/auth/actor.ts';
@@ -121,8 +122,8 @@ export async function listRehearsals(db: Db, actor: Actor): Promise<RehearsalLis
       drawnAt: rounds.drawnAt,
       caseTypes: rehearsals.caseTypes,
       sampleSize: rehearsals.sampleSize,
-      audits: sql<number>`(select count(*)::int from audits a where a.round_id = ${rehearsals.roundId} and a.status <> 'cancelled')`,
-      moderated: sql<number>`(select count(*)::int from audits a join audit_moderations mo on mo.audit_id = a.id and mo.completed_at is not null where a.round_id = ${rehearsals.roundId})`,
+      audits: sql<number>`(select count(*)::int from audits a where a.round_id = ${rehearsals.roundId} and a.status <> 'cancelled' and ${childVisibleSql(actor, sql`a.child_id`)})`,
+      moderated: sql<number>`(select count(*)::int from audits a join audit_moderations mo on mo.audit_id = a.id and mo.completed_at is not null where a.round_id = ${rehearsals.roundId} and ${childVisibleSql(actor, sql`a.child_id`)})`,
     })
     .from(rehearsals)
     .innerJoin(rounds, eq(rounds.id, rehearsals.roundId))
@@ -186,7 +187,7 @@ export async function rehearsalReport(db: Db, actor: Actor, tools: Tools, roundI
             exists (select 1 from audit_moderations mo where mo.audit_id = audits.id and mo.completed_at is not null) as "moderated",
             audits.submitted_at as "submittedAt"
           from audits join children c on c.id = audits.child_id left join teams t on t.id = audits.team_id
-          where audits.round_id = ${roundId} and audits.organisation_id = ${actor.organisationId} and audits.status <> 'cancelled'
+          where audits.round_id = ${roundId} and audits.organisation_id = ${actor.organisationId} and audits.status <> 'cancelled' and ${childVisibleSql(actor, sql`audits.child_id`)}
           order by c.case_type, t.name`,
     ),
     queryRows<{ toolId: string; toolVersion: number; first: string; second: string; n: number }>(
@@ -195,7 +196,7 @@ export async function rehearsalReport(db: Db, actor: Actor, tools: Tools, roundI
           from audits join audit_moderations mo on mo.audit_id = audits.id and mo.completed_at is not null
           join audit_responses r on r.audit_id = audits.id and r.stage = 'audit' and r.grade is not null
           join audit_responses m on m.audit_id = audits.id and m.stage = 'moderation' and m.area_id = r.area_id and m.criterion_id = r.criterion_id and m.grade is not null
-          where audits.round_id = ${roundId} and audits.organisation_id = ${actor.organisationId}
+          where audits.round_id = ${roundId} and audits.organisation_id = ${actor.organisationId} and ${childVisibleSql(actor, sql`audits.child_id`)}
           group by 1, 2, 3, 4`,
     ),
   ]);

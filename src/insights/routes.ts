@@ -227,7 +227,8 @@ export const insightsModule: AppModule = {
     /** The figures for a page, counted once per page, scope, filters and day until the data changes. */
     async function cached<T>(page: string, ctx: InsightContext, count: () => Promise<T>): Promise<T> {
       const scope = ctx.scope.teams === 'all' ? 'all' : [...ctx.scope.teams].sort().join(',');
-      const key = `${ctx.actor.organisationId}|${page}|${scope}|${queryString(ctx.filter)}|${ctx.today}`;
+      // Restricted children hidden from the viewer are part of the key: a restriction, grant or expiry changes the figures.
+      const key = `${ctx.actor.organisationId}|${page}|${scope}|${ctx.scope.hiddenChildren.join(',')}|${queryString(ctx.filter)}|${ctx.today}`;
       return cache.figures(key, await cache.fingerprint(db, ctx.actor.organisationId), count);
     }
 

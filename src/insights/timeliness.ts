@@ -14,6 +14,7 @@ import { latestRun } from '../timeliness/store.ts';
 import { measureLabel } from '../timeliness/measures.ts';
 import { formatDate } from '../platform/http/render.ts';
 import type { AuditScope } from './audit-sql.ts';
+import { notAmong } from '../restrictions/visibility.ts';
 import { groupedBars, shareLines, PALETTE } from './charts.ts';
 import type { InsightContext } from './context.ts';
 import { dayAfter, drillHref, firstDay, monthLabel, monthsBetween, periodLabel, shortMonthLabel, type InsightFilter, type Month } from './filters.ts';
@@ -59,7 +60,12 @@ export interface ComplianceSource {
  */
 export const storedCompliance: ComplianceSource = {
   async counts(db, q) {
-    const parts = [sql`i.organisation_id = ${q.scope.organisationId}`, sql`i.due_date >= ${firstDay(q.from)}::date`, sql`i.due_date < ${dayAfter(q.to)}::date`];
+    const parts = [
+      sql`i.organisation_id = ${q.scope.organisationId}`,
+      sql`i.due_date >= ${firstDay(q.from)}::date`,
+      sql`i.due_date < ${dayAfter(q.to)}::date`,
+      notAmong(sql`i.child_id`, q.scope.hiddenChildren),
+    ];
     if (q.scope.teams !== 'all') {
       parts.push(
         q.scope.teams.length

@@ -13,7 +13,7 @@ describe('organisation administration', () => {
     await t.close();
   });
 
-  it('creates a user with roles, team and line manager, who can then sign in', async () => {
+  it('creates a user with roles, team and line manager, who can then sign in and must first replace the password the administrator set', async () => {
     const admin = await t.signInAs('admin');
     await admin.get('/admin/users/new');
     const response = await admin.post('/admin/users/new', {
@@ -35,6 +35,11 @@ describe('organisation administration', () => {
 
     const robin = t.client();
     expect((await robin.signIn('robin.ashby@northbridge.example', 'a long enough password')).status).toBe(303);
+    expect((await robin.get('/')).headers.location).toBe('/account/password');
+    await robin.get('/account/password');
+    const changed = await robin.post('/account/password', { currentPassword: 'a long enough password', newPassword: 'sparrows under the eaves', confirmPassword: 'sparrows under the eaves' });
+    expect(changed.status).toBe(303);
+    expect((await robin.get('/')).status).toBe(200);
   });
 
   it('says what is wrong with each field, and keeps what was typed', async () => {

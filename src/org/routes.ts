@@ -98,6 +98,8 @@ export const orgModule: AppModule = {
     app.post('/admin/services/:serviceId/edit', manage, async (req, res) => {
       const actor = actorOf(res);
       const id = idParam(req, 'serviceId');
+      // The record first: an id from another council is not found, whatever the form holds (ASVS V8.2.2).
+      await org.getService(db, actor, id);
       const form = parseForm(org.ServiceInput.and(Version), req.body);
       if (!form.ok) return render(res, 'org/service-form', { ...(await choices(db, res)), values: form.values, errors: form.errors, serviceId: id }, 400);
       try {
@@ -144,6 +146,8 @@ export const orgModule: AppModule = {
     app.post('/admin/teams/:teamId/edit', manage, async (req, res) => {
       const actor = actorOf(res);
       const id = idParam(req, 'teamId');
+      // The record first: an id from another council is not found, whatever the form holds (ASVS V8.2.2).
+      await org.getTeam(db, actor, id);
       const form = parseForm(org.TeamInput.and(Version), req.body);
       if (!form.ok) return render(res, 'org/team-form', { ...(await choices(db, res)), values: form.values, errors: form.errors, teamId: id }, 400);
       try {
@@ -214,6 +218,8 @@ export const orgModule: AppModule = {
     app.post('/admin/users/:userId/edit', manage, async (req, res) => {
       const actor = actorOf(res);
       const id = idParam(req, 'userId');
+      // The record first: an id from another council is not found, whatever the form holds (ASVS V8.2.2).
+      await org.getUser(db, actor, id);
       const form = parseForm(org.UserInput.and(Version), req.body);
       if (!form.ok) return render(res, 'org/user-form', { ...(await choices(db, res)), values: form.values, errors: form.errors, userId: id }, 400);
       try {
@@ -239,6 +245,28 @@ export const orgModule: AppModule = {
       }
       await recordAccess(db, actor, { recordType: 'user', recordId: id, action: 'update' }, res.locals.requestId);
       res.redirect(303, `/admin/users/${id}`);
+    });
+
+    // A forgotten password: the administrator confirms, then sees the temporary password once.
+    const resetPage = async (res: Response, id: string) => {
+      const user = await org.getUser(db, actorOf(res), id);
+      return { id: user.id, displayName: user.displayName };
+    };
+
+    app.get('/admin/users/:userId/password-reset', manage, async (req, res) => {
+      const id = idParam(req, 'userId');
+      const user = await resetPage(res, id);
+      render(res, 'org/user-password-reset', { user, status: await org.passwordResetStatus(db, actorOf(res), id) });
+    });
+
+    app.post('/admin/users/:userId/password-reset', manage, async (req, res) => {
+      const actor = actorOf(res);
+      const id = idParam(req, 'userId');
+      const user = await resetPage(res, id);
+      const result = await org.resetPassword(db, actor, id);
+      if (!result.ok) return render(res, 'org/user-password-reset', { user, status: result.reason }, 409);
+      await recordAccess(db, actor, { recordType: 'user-password', recordId: id, action: 'update' }, res.locals.requestId);
+      render(res, 'org/user-password-reset', { user, status: 'allowed', reset: { temporaryPassword: result.temporaryPassword, expiresAt: result.expiresAt } });
     });
 
     for (const [path, disabled] of [

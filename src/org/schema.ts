@@ -50,6 +50,11 @@ export const users = pgTable(
     teamId: uuid('team_id').references(() => teams.id),
     lineManagerId: uuid('line_manager_id'),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /**
+     * Set while the password is one an administrator chose (a new account, or a reset): the person
+     * must replace it before doing anything else, and it stops working at this moment (ASVS V6.4.1).
+     */
+    temporaryPasswordExpiresAt: timestamp('temporary_password_expires_at', { withTimezone: true }),
     /** Bumped on every change, so two administrators editing one user cannot overwrite each other. */
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -8,9 +8,11 @@ import type { Db } from '../platform/db/client.ts';
 import { requireCapability, NotFoundError, type Actor, ForbiddenError } from '../platform/auth/actor.ts';
 import { ROLES, isRole, type Role } from '../platform/auth/roles.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../platform/auth/passwords.ts';
+import { contextWords, passwordProblem } from '../platform/auth/password-rules.ts';
 import { destroyUserSessions } from '../platform/auth/sessions.ts';
+import { generateTemporaryPassword, temporaryPasswordExpiry } from '../platform/auth/temporary-passwords.ts';
 import { ConflictError } from '../platform/http/errors.ts';
-import { services, teams, userRoles, users } from './schema.ts';
+import { organisations, services, teams, userRoles, users } from './schema.ts';
 
 const optionalId = z
   .string({ error: 'Select a valid option' })
@@ -49,10 +51,14 @@ export const UserInput = z.object({
   roles: roleList,
 });
 export const NewUserInput = UserInput.extend({
+  // The same rules as a person changing their own (not trimmed: taken exactly as typed); the
+  // words of the person's name and e-mail are checked in `createUser`, with the council's name.
   password: z
     .string({ error: `Enter a password of at least ${MIN_PASSWORD_LENGTH} characters` })
-    .min(MIN_PASSWORD_LENGTH, `Enter a password of at least ${MIN_PASSWORD_LENGTH} characters`)
-    .max(200, 'The password must be 200 characters or fewer'),
+    .superRefine((password, ctx) => {
+      const problem = passwordProblem(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 });
 
 export type ServiceInput = z.infer<typeof ServiceInput>;
@@ -287,6 +293,9 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput): Pro
   await assertEmailFree(db, input.email);
   await assertTeamInOrg(db, actor, input.teamId);
   await assertUserInOrg(db, actor, input.lineManagerId, 'lineManagerId');
+  const [council] = await db.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, actor.organisationId));
+  const problem = passwordProblem(input.password, contextWords([input.displayName, input.email, council?.name]));
+  if (problem) throw new FieldProblem('password', problem);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -299,6 +308,8 @@ export async function createUser(db: Db, actor: Actor, input: NewUserInput): Pro
         teamId: input.teamId,
         lineManagerId: input.lineManagerId,
         passwordHash,
+        // The administrator knows this password: the person replaces it when they first sign in.
+        temporaryPasswordExpiresAt: temporaryPasswordExpiry(actor.asOf ?? new Date()),
       })
       .returning({ id: users.id });
     await tx.insert(userRoles).values(input.roles.map((role) => ({ userId: row!.id, role, grantedBy: actor.userId })));
@@ -354,6 +365,40 @@ export async function setUserDisabled(db: Db, actor: Actor, id: string, disabled
       .where(eq(users.id, id));
     if (disabled) await destroyUserSessions(tx, id);
   });
+}
+
+/** Why an administrator may not reset this person's password, or 'allowed'. */
+export type PasswordResetStatus = 'allowed' | 'no-local-password' | 'own-account';
+
+export async function passwordResetStatus(db: Db, actor: Actor, id: string): Promise<PasswordResetStatus> {
+  requireCapability(actor, 'org.manage');
+  await getUser(db, actor, id);
+  // Administrators change their own password on their account page, which asks for the current one.
+  if (id === actor.userId) return 'own-account';
+  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, id));
+  // Someone who signs in through the council's provider resets their password there.
+  return user?.passwordHash ? 'allowed' : 'no-local-password';
+}
+
+export type PasswordReset = { ok: true; temporaryPassword: string; expiresAt: Date } | { ok: false; reason: Exclude<PasswordResetStatus, 'allowed'> };
+
+/**
+ * A forgotten password (ASVS V6.4.3): a new random one, returned once for the administrator to
+ * pass on and never stored in the clear, logged or e-mailed. Every session of the person's ends
+ * (whoever knew the old password may be signed in with it); the person must replace the new one
+ * at their next sign-in, within the expiry. Their authenticator app stays: sign-in still asks for it.
+ */
+export async function resetPassword(db: Db, actor: Actor, id: string): Promise<PasswordReset> {
+  const status = await passwordResetStatus(db, actor, id);
+  if (status !== 'allowed') return { ok: false, reason: status };
+  const temporaryPassword = generateTemporaryPassword();
+  const passwordHash = await hashPassword(temporaryPassword);
+  const expiresAt = temporaryPasswordExpiry(actor.asOf ?? new Date());
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, temporaryPasswordExpiresAt: expiresAt, version: sql`${users.version} + 1` }).where(eq(users.id, id));
+    await destroyUserSessions(tx, id);
+  });
+  return { ok: true, temporaryPassword, expiresAt };
 }
 
 /** Everyone in the organisation, for choosing a manager or lead. */

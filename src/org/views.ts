@@ -1,6 +1,6 @@
 /** The models the organisation pages render. */
 import type { FieldErrors } from '../platform/http/forms.ts';
-import type { UserSummary } from './service.ts';
+import type { PasswordResetStatus, UserSummary } from './service.ts';
 
 interface Option {
   value: string;
@@ -42,6 +42,12 @@ declare module '../platform/http/render.ts' {
       filter: { teamId?: string | undefined; role?: string | undefined; status?: string | undefined };
       teams: Option[];
       roleOptions: Option[];
+    };
+    'org/user-password-reset': {
+      user: { id: string; displayName: string };
+      status: PasswordResetStatus;
+      /** Only in the answer to the reset itself: the page is the one place the password is shown. */
+      reset?: { temporaryPassword: string; expiresAt: Date };
     };
     'org/user': { user: UserSummary & { roleLabels: string[] }; isSelf: boolean };
     'org/user-form': Choices &

@@ -3,6 +3,7 @@
  * managers, the national indicators with their definitions and sources, and recomputing the
  * deadlines on demand. Every page lists only children within the viewer's scope.
  */
+import { runAsSeenBy } from '../restrictions/timeliness-figures.ts';
 import type { Express } from 'express';
 import { z } from 'zod';
 import { actorOf, requireCapability, type AppModule } from '../platform/http/app.ts';
@@ -55,7 +56,8 @@ export const timelinessModule: AppModule = {
 
     app.get('/timeliness/indicators', view, async (req, res) => {
       const actor = actorOf(res);
-      const run = await latestRun(db, actor.organisationId);
+      // Figures counted for the whole council, less the restricted children hidden from this viewer.
+      const run = await runAsSeenBy(db, actor, await latestRun(db, actor.organisationId));
       const periods = ['year to date', 'last DfE year'].flatMap((name) => {
         const indicators = (run?.indicators ?? []).filter((i) => i.periodName === name);
         const first = indicators[0];

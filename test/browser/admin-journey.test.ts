@@ -69,6 +69,31 @@ describe.skipIf(!executablePath)('administration in a browser', () => {
     expect(await page.textContent('h1')).toContain('Morgan Lee');
     await expectAccessible(page);
 
+    // A forgotten password: the administrator confirms, then sees a temporary one once.
+    await page.getByRole('link', { name: 'Reset password for Morgan Lee' }).click();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Reset password' }).click();
+    expect(await page.textContent('h1')).toContain('Password reset');
+    const temporary = (await page.textContent('#temporary-password code'))!.trim();
+    await expectAccessible(page);
+    // Morgan signs in with it and is asked for a password of their own before anything else.
+    const morgan = await browser.newContext();
+    const morganPage = await morgan.newPage();
+    await morganPage.goto(`${baseUrl}/sign-in`);
+    await morganPage.getByLabel('Email address').fill('morgan.lee@northbridge.example');
+    await morganPage.getByLabel('Password', { exact: true }).fill(temporary);
+    await morganPage.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => morganPage.url()).toBe(`${baseUrl}/account/password`);
+    expect(await morganPage.textContent('main')).toContain('Your administrator gave you a temporary password');
+    await expectAccessible(morganPage);
+    await morganPage.getByLabel('Temporary password').fill(temporary);
+    await morganPage.getByLabel('New password', { exact: true }).fill('kestrel over the meadow');
+    await morganPage.getByLabel('Confirm new password').fill('kestrel over the meadow');
+    await morganPage.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => morganPage.url()).toBe(`${baseUrl}/account?changed=password`);
+    await morgan.close();
+
+    await page.getByRole('link', { name: 'Back to Morgan Lee' }).click();
     await page.getByRole('button', { name: 'Change details' }).click();
     await expectAccessible(page);
     await page.getByLabel('Job title (optional)').fill('Social worker');
@@ -104,7 +129,8 @@ describe.skipIf(!executablePath)('administration in a browser', () => {
     expect(await page.textContent('main')).toContain('You have signed out');
     await expectAccessible(page);
     await page.goto(`${baseUrl}/admin`);
-    expect(page.url()).toBe(`${baseUrl}/sign-in`);
+    // Sent to sign in, to come back to the page asked for.
+    expect(page.url()).toBe(`${baseUrl}/sign-in?return-to=%2Fadmin`);
     await context.close();
   });
 

@@ -3,8 +3,9 @@
  * practitioner self-assesses; the auditor starts, grades every area (with autosave), raises a
  * safeguarding concern, agrees an action, records family feedback and learning, and submits; the
  * line manager sees the concern on their home page and acknowledges it; a senior leader reads
- * the record and timeline; a partner sees only the sections they were invited to. Then the
- * audit form without JavaScript, and two sessions saving at once.
+ * the record and timeline; the QA team invites a partner (without JavaScript), who sees only the
+ * sections they were invited to. Then the audit form without JavaScript, and two sessions saving
+ * at once.
  */
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
@@ -227,6 +228,46 @@ describe.skipIf(!executablePath)('the collaborative audit in a browser', () => {
     expect(response?.status()).toBe(404);
     await expectAccessible(page);
     await page.context().close();
+  }, JOURNEY_TIMEOUT);
+
+  it('the QA team invites a partner without JavaScript; the partner sees only the areas ticked, not the child’s name', async () => {
+    const invited = await freshAudit(t);
+    const area = (i: number) => `${invited.areas[i]!.position}. ${invited.areas[i]!.title}`;
+    // axe runs in the page, so the pages are checked with JavaScript; the form is then used without it.
+    const qa = await signIn('qa-officer@northbridge.example');
+    await qa.goto(`${baseUrl}/audits/${invited.auditId}`);
+    expect(await qa.textContent('main')).toContain('No partners invited.');
+    await qa.getByRole('link', { name: 'Invite a partner' }).click();
+    await expectAccessible(qa);
+    await qa.getByRole('button', { name: 'Invite the partner' }).click();
+    expect(await qa.textContent('.govuk-error-summary')).toContain('Tick at least one area the partner is invited to complete');
+    await expectAccessible(qa);
+
+    const plain = await signIn('qa-officer@northbridge.example', { javaScript: false });
+    await plain.goto(`${baseUrl}/audits/${invited.auditId}`);
+    await plain.getByRole('link', { name: 'Invite a partner' }).click();
+    await plain.getByRole('button', { name: 'Invite the partner' }).click();
+    expect(await plain.textContent('.govuk-error-summary')).toContain('Choose the partner to invite');
+    await plain.getByLabel('Jo Whitfield', { exact: true }).check();
+    await plain.getByRole('checkbox', { name: area(0), exact: true }).check();
+    expect(await plain.getByRole('checkbox', { name: /Share the child’s details/ }).isChecked()).toBe(false);
+    await plain.getByRole('button', { name: 'Invite the partner' }).click();
+    expect(plain.url()).toBe(`${baseUrl}/audits/${invited.auditId}/partners`);
+    expect(await plain.textContent('main')).toContain('Child’s details not shared');
+    await plain.context().close();
+
+    await qa.goto(`${baseUrl}/audits/${invited.auditId}/partners`);
+    await qa.getByRole('link', { name: 'Change the invitation of Jo Whitfield' }).click();
+    await expectAccessible(qa);
+    await qa.context().close();
+
+    const jo = await signIn('partner@northbridge.example');
+    await openAudit(jo, invited.childRef);
+    const main = (await jo.textContent('main'))!;
+    expect(main).toContain(area(0));
+    expect(main).not.toContain(area(1));
+    expect(main).not.toMatch(/Test Child \d+/);
+    await jo.context().close();
   }, JOURNEY_TIMEOUT);
 
   it('works without JavaScript: start, grade an area and save it', async () => {

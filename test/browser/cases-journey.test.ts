@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createImport } from '../../src/cases/imports.ts';
 import { caseImports } from '../../src/cases/schema.ts';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/app.ts';
-import { chromiumPath, expectAccessible, launchBrowser, listen } from '../support/browser.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { chromiumPath, expectAccessible, launchBrowser, listen, signInPage } from '../support/browser.ts';
 import { generateCouncil } from '../synthetic/council.ts';
 import { ssdFiles } from '../synthetic/write-ssd.ts';
 
@@ -40,13 +40,7 @@ describe.skipIf(!executablePath)('case data in a browser', () => {
     await t?.close();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
-  }
+  const signIn = (page: Page, email: string) => signInPage(page, baseUrl, email);
 
   it('a QA officer imports an extract and watches it to its result', async () => {
     const context = await browser.newContext();

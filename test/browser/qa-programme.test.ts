@@ -6,8 +6,8 @@
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/app.ts';
-import { chromiumPath, expectAccessible, launchBrowser, listen } from '../support/browser.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { chromiumPath, expectAccessible, launchBrowser, listen, signInPage } from '../support/browser.ts';
 
 const executablePath = chromiumPath();
 
@@ -28,13 +28,7 @@ describe.skipIf(!executablePath)('the QA officer’s audit programme in a browse
     await t?.close();
   });
 
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
-  }
+  const signIn = (page: Page, email: string) => signInPage(page, baseUrl, email);
 
   it('manages a programme, draws a round with its rules explained, and allocates it', async () => {
     const context = await browser.newContext();

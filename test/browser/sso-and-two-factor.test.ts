@@ -121,8 +121,11 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
     await signInWithPassword();
     await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
 
-    await page.getByRole('link', { name: 'Account security' }).click();
+    await page.getByRole('link', { name: 'Your account' }).click();
+    await page.getByRole('link', { name: 'Set up two-factor authentication' }).click();
     await expectAccessible(page);
+    // The password again before the way of signing in changes (ASVS V7.5.1).
+    await page.getByLabel('Your password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     await expect.poll(() => page.url()).toBe(`${baseUrl}/account/two-factor/setup`);
     await expectAccessible(page);
@@ -153,7 +156,8 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
     expect(await page.textContent('h1')).toContain('Amara Okafor');
-    await page.getByRole('link', { name: 'Account security' }).click();
+    await page.getByRole('link', { name: 'Your account' }).click();
+    await page.getByRole('link', { name: 'Manage two-factor authentication' }).click();
     expect(await page.textContent('main')).toContain('On since');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -183,6 +187,7 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
     await page.goto(`${baseUrl}/account/two-factor`);
+    await page.getByLabel('Your password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     // Without JavaScript the details element still opens natively.
     await page.getByText('I cannot scan the QR code').click();

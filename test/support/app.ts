@@ -6,12 +6,12 @@ import type { Express } from 'express';
 import { pino } from 'pino';
 import request from 'supertest';
 import { buildWebApp } from '../../src/app.ts';
-import { loadDemo } from '../../src/demo/index.ts';
-import { DEMO_ACCOUNTS, loadDemoCouncil, type DemoCouncil } from '../../src/demo/northbridge.ts';
+import { DEMO_ACCOUNTS, type DemoCouncil } from '../../src/demo/northbridge.ts';
 import type { Role } from '../../src/platform/auth/roles.ts';
-import { createTestDatabase, type TestDatabase } from './database.ts';
+import { seededTestDatabase, type TestDatabase } from './database.ts';
+import { TEST_PASSWORD } from './password.ts';
 
-export const TEST_PASSWORD = 'correct horse battery staple';
+export { TEST_PASSWORD };
 
 export interface TestApp {
   app: Express;
@@ -27,8 +27,8 @@ export interface TestApp {
  * structure and people, for tests that build their own records from nothing.
  */
 export async function createTestApp(options: { now?: () => Date; cookieSecure?: boolean; demo?: 'full' | 'council' } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const council = options.demo === 'council' ? await loadDemoCouncil(database.db, TEST_PASSWORD) : await loadDemo(database.db, TEST_PASSWORD);
+  const { database, council: seeded } = await seededTestDatabase(options.demo ?? 'full', TEST_PASSWORD);
+  const council = seeded!;
   const app = await buildWebApp({
     database,
     logger: pino({ level: 'silent' }),

@@ -27,7 +27,8 @@ const STEP_WORDS: Record<string, string> = {
 export const OUTCOME_WORDS: Record<string, string> = { upheld: 'Moderated grade upheld', revised: 'Grade revised' };
 
 export const disputesModule: AppModule = {
-  navigation: [{ href: '/disputes', text: 'Disputes', capability: 'moderation.view' }],
+  // All staff: practitioners and auditors raise disputes, and managers up to the head of service decide them.
+  navigation: [{ href: '/disputes', text: 'Disputes', capability: 'disputes.view' }],
   register(app, { db, now }) {
     const view = requireCapability('disputes.view');
     const manage = requireCapability('programme.manage');

@@ -5,6 +5,7 @@
  * level with a timescale in working days. The grade decided is recorded beside the moderated one:
  * the moderation's own rows are never overwritten.
  */
+import { childVisibleSql } from '../../restrictions/visibility.ts';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
@@ -382,7 +383,7 @@ export async function listDisputes(db: Db, actor: Actor, today: IsoDate): Promis
     .leftJoin(teams, eq(teams.id, audits.teamId))
     .leftJoin(disputeRoutes, eq(disputeRoutes.disputeId, disputes.id))
     .leftJoin(moderations, eq(moderations.auditId, disputes.auditId))
-    .where(eq(audits.organisationId, actor.organisationId))
+    .where(and(eq(audits.organisationId, actor.organisationId), childVisibleSql(actor, sql`${audits.childId}`)))
     .orderBy(desc(disputes.raisedAt));
   const all = actor.roles.includes('qa-officer') || actor.roles.includes('senior-leader');
   const mine = new Set((await db.selectDistinct({ id: disputeSteps.disputeId }).from(disputeSteps).where(eq(disputeSteps.actorId, actor.userId))).map((r) => r.id));

@@ -5,6 +5,7 @@
  * or revises each grade and the overall judgement with reasons. The auditor's grades are never
  * changed: the moderation keeps its own rows (stage `moderation`).
  */
+import { childVisibleSql } from '../../restrictions/visibility.ts';
 import { and, desc, eq, inArray, isNull, isNotNull, sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../platform/db/client.ts';
 import { ForbiddenError, requireCapability, type Actor } from '../../platform/auth/actor.ts';
@@ -152,7 +153,7 @@ async function poolRows(db: Db, actor: Actor, where: ReturnType<typeof and>, lim
     .innerJoin(children, eq(children.id, audits.childId))
     .innerJoin(users, eq(users.id, audits.auditorId))
     .leftJoin(teams, eq(teams.id, audits.teamId))
-    .where(and(eq(audits.organisationId, actor.organisationId), where))
+    .where(and(eq(audits.organisationId, actor.organisationId), childVisibleSql(actor, sql`${audits.childId}`), where))
     .orderBy(desc(moderations.assignedAt))
     .limit(limit);
 }
@@ -174,7 +175,7 @@ export async function moderationPool(db: Db, actor: Actor) {
       ? db
           .select({ n: sql<number>`count(*)::int` })
           .from(audits)
-          .where(and(eq(audits.organisationId, actor.organisationId), eq(audits.status, 'submitted')))
+          .where(and(eq(audits.organisationId, actor.organisationId), eq(audits.status, 'submitted'), childVisibleSql(actor, sql`${audits.childId}`)))
       : Promise.resolve([{ n: 0 }]),
   ]);
   return { waiting, claimed, completed, submittedWaiting: submitted[0]?.n ?? 0 };
@@ -185,7 +186,9 @@ export async function waitingCount(db: Db, actor: Actor): Promise<number> {
     .select({ n: sql<number>`count(*)::int` })
     .from(moderations)
     .innerJoin(audits, eq(audits.id, moderations.auditId))
-    .where(and(eq(audits.organisationId, actor.organisationId), isNull(moderations.moderatorId), isNull(moderations.completedAt), sql`${audits.auditorId} <> ${actor.userId}`));
+    .where(
+      and(eq(audits.organisationId, actor.organisationId), isNull(moderations.moderatorId), isNull(moderations.completedAt), sql`${audits.auditorId} <> ${actor.userId}`, childVisibleSql(actor, sql`${audits.childId}`)),
+    );
   return row?.n ?? 0;
 }
 

@@ -2,6 +2,7 @@
  * Rounds: drawing a sample of cases for a programme (recorded in full, so it can be explained and
  * repeated), then allocating them to auditors as audits pinned to the tool's current version.
  */
+import { childVisibleSql, hiddenChildIds } from '../../restrictions/visibility.ts';
 import crypto from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -78,7 +79,11 @@ export const RoundInput = z
   });
 export type RoundInput = z.infer<typeof RoundInput>;
 
-/** Every case the programme covers, with what the rules need to know about its audits. */
+/**
+ * Every case the programme covers, with what the rules need to know about its audits. A restricted
+ * child is never drawn: a random draw would hand the record to people it is not open to, so its
+ * audits are arranged by those who hold a grant.
+ */
 export async function loadCandidates(db: Db, organisationId: string, caseTypes: readonly string[]): Promise<Candidate[]> {
   const typeFilter = caseTypes.length > 0 ? sql`and c.case_type in (${sql.join(
     caseTypes.map((t) => sql`${t}`),
@@ -91,7 +96,8 @@ export async function loadCandidates(db: Db, organisationId: string, caseTypes: 
                (select to_char(max(coalesce(a.submitted_at, a.created_at)), 'YYYY-MM-DD') from audits a where a.child_id = c.id and a.status <> 'cancelled') as "lastAuditedOn",
                exists (select 1 from audits a where a.child_id = c.id and a.status in (${openList})) as "hasOpenAudit"
         from children c left join teams t on t.id = c.team_id
-        where c.organisation_id = ${organisationId} ${typeFilter}`,
+        where c.organisation_id = ${organisationId} ${typeFilter}
+          and not exists (select 1 from child_restrictions r where r.child_id = c.id and r.lifted_at is null)`,
   );
   return rows.map((r) => ({ ...r, lastAuditedOn: r.lastAuditedOn === null ? null : String(r.lastAuditedOn), hasOpenAudit: Boolean(r.hasOpenAudit) }));
 }
@@ -198,7 +204,10 @@ export async function getRound(db: Db, actor: Actor, roundId: string): Promise<R
   const round = await loadRound(db, actor, roundId);
   const programme = await getProgramme(db, actor, round.programmeId);
   const people = new Map((await peopleOf(db, actor.organisationId)).map((p) => [p.id, p]));
-  const chosen = chosenInOrder(round.record);
+  // A child restricted since the draw is left out of what the page shows, as if never a candidate.
+  const hidden = new Set(await hiddenChildIds(db, actor));
+  const record: DrawRecord = { ...round.record, entries: round.record.entries.filter((e) => !hidden.has(e.candidate.childId)) };
+  const chosen = chosenInOrder(record);
   const [allocated] = await db.select().from(roundAllocations).where(eq(roundAllocations.roundId, roundId));
   let allocation: RoundView['allocation'];
   if (allocated) {
@@ -206,13 +215,13 @@ export async function getRound(db: Db, actor: Actor, roundId: string): Promise<R
       .select({ id: audits.id, childId: audits.childId, childRef: children.childRef, auditorId: audits.auditorId, practitionerId: audits.practitionerId, status: audits.status, dueDate: audits.dueDate })
       .from(audits)
       .innerJoin(children, eq(children.id, audits.childId))
-      .where(eq(audits.roundId, roundId))
+      .where(and(eq(audits.roundId, roundId), childVisibleSql(actor, sql`${audits.childId}`)))
       .orderBy(children.childRef);
     allocation = {
       state: 'allocated',
       allocatedAt: allocated.allocatedAt,
       allocatedByName: people.get(allocated.allocatedBy)?.name ?? null,
-      notAllocated: allocated.notAllocated,
+      notAllocated: allocated.notAllocated.filter((n) => !hidden.has(n.childId)),
       audits: rows,
     };
   } else {
@@ -236,7 +245,7 @@ export async function getRound(db: Db, actor: Actor, roundId: string): Promise<R
     drawnAt: round.drawnAt,
     drawnByName: round.drawnBy ? (people.get(round.drawnBy)?.name ?? null) : null,
     method: round.method,
-    record: round.record,
+    record,
     chosen,
     reproduced: replayDraw(round.method, round.record),
     allocation,

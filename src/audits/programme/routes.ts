@@ -119,6 +119,8 @@ export const programmeModule: AppModule = {
     app.post('/programmes/:programmeId/edit', manage, async (req, res) => {
       const actor = actorOf(res);
       const id = idParam(req, 'programmeId');
+      // The record first: an id from another council is not found, whatever the form holds (ASVS V8.2.2).
+      await programmes.getProgramme(db, actor, id);
       const body = withDates(req.body, 'startsOn');
       const form = parseForm(programmes.ProgrammeInput.and(VersionField).and(Active), body);
       if (!form.ok) return showForm(res, body, { errors: linkDateErrors(form.errors, 'startsOn'), programmeId: id }, 400);

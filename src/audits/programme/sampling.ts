@@ -161,7 +161,10 @@ export function drawSample(candidates: readonly Candidate[], request: DrawReques
 
   const cutOff = exclusionCutOff(request.drawDate, request.exclusionMonths);
   const random = seededRandom(request.seed);
-  const canonical = [...candidates].sort((a, b) => (a.childId < b.childId ? -1 : a.childId > b.childId ? 1 : 0));
+  // By the council's reference first: ids differ between copies of the same records (a restore,
+  // another database), references do not, so a seed draws the same children wherever it runs.
+  const byId = (a: Candidate, b: Candidate) => (a.childId < b.childId ? -1 : a.childId > b.childId ? 1 : 0);
+  const canonical = [...candidates].sort((a, b) => (a.childRef < b.childRef ? -1 : a.childRef > b.childRef ? 1 : byId(a, b)));
   const entries = new Map<string, DrawEntry>();
   const eligible: Candidate[] = [];
   for (const c of canonical) {
@@ -184,7 +187,9 @@ export function drawSample(candidates: readonly Candidate[], request: DrawReques
       groups.set(key, [...(groups.get(key) ?? []), c]);
       entries.get(c.childId)!.stratum = key;
     }
-    const keys = [...groups.keys()].sort();
+    // Strata in the order their first case comes in the canonical order (not by key: a key is a
+    // team's or service's id, which differs between databases holding the same council).
+    const keys = [...groups.keys()];
     strata = apportion(
       keys.map((key) => ({ key, eligible: groups.get(key)!.length })),
       request.sampleSize,

@@ -4,6 +4,7 @@
  * selects "several audited and moderated cases each quarter to present to the Senior Leadership
  * Team". Only the QA team changes any of it; senior leaders see the cases chosen for them.
  */
+import { childVisibleSql } from '../../restrictions/visibility.ts';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
@@ -134,7 +135,7 @@ export async function getTheme(db: Db, actor: Actor, themeId: string) {
     .innerJoin(children, eq(children.id, audits.childId))
     .innerJoin(users, eq(users.id, auditThemes.taggedBy))
     .leftJoin(teams, eq(teams.id, audits.teamId))
-    .where(eq(auditThemes.themeId, themeId))
+    .where(and(eq(auditThemes.themeId, themeId), childVisibleSql(actor, sql`${audits.childId}`)))
     .orderBy(desc(auditThemes.taggedAt));
   return { theme, tagged };
 }
@@ -150,6 +151,7 @@ export async function auditsAwaitingThemes(db: Db, actor: Actor, limit = 30) {
     .where(
       and(
         eq(audits.organisationId, actor.organisationId),
+        childVisibleSql(actor, sql`${audits.childId}`),
         inArray(audits.status, [...AFTER_STAGE_ONE]),
         sql`not exists (select 1 from ${auditThemes} t where t.audit_id = ${audits.id})`,
       ),
@@ -288,7 +290,7 @@ export async function listSltCases(db: Db, actor: Actor): Promise<SltCase[]> {
     .innerJoin(children, eq(children.id, audits.childId))
     .innerJoin(users, eq(users.id, audits.auditorId))
     .leftJoin(teams, eq(teams.id, audits.teamId))
-    .where(and(eq(audits.organisationId, actor.organisationId), eq(audits.markedForSlt, true)))
+    .where(and(eq(audits.organisationId, actor.organisationId), eq(audits.markedForSlt, true), childVisibleSql(actor, sql`${audits.childId}`)))
     .orderBy(asc(children.childRef));
   const ids = rows.map((r) => r.auditId);
   const tags = ids.length

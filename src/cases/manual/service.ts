@@ -2,6 +2,7 @@
  * Adding a child's case by hand: until the council's case data is imported, and afterwards for a
  * case the extracts do not hold yet. QA officers (cases.manage) only.
  */
+import { childVisibleSql } from '../../restrictions/visibility.ts';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/client.ts';
@@ -113,7 +114,7 @@ export async function getAddedCase(db: Db, actor: Actor, childId: string) {
     .from(children)
     .leftJoin(teams, eq(teams.id, children.teamId))
     .leftJoin(users, eq(users.id, children.workerId))
-    .where(and(eq(children.id, childId), eq(children.organisationId, actor.organisationId)));
+    .where(and(eq(children.id, childId), eq(children.organisationId, actor.organisationId), childVisibleSql(actor, sql`${children.id}`)));
   if (!row) throw new NotFoundError();
   return row;
 }

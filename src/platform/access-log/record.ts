@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { accessLog } from './schema.ts';
 
-export type AccessAction = 'view' | 'create' | 'update' | 'disable' | 'enable' | 'export' | 'sign-in' | 'sign-out';
+export type AccessAction = 'view' | 'create' | 'update' | 'disable' | 'enable' | 'export' | 'sign-in' | 'sign-out' | 'break-glass';
 
 export interface AccessEvent {
   recordType: string;

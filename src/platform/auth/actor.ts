@@ -11,6 +11,11 @@ export interface Actor {
   email: string;
   roles: readonly Role[];
   teamId: string | null;
+  /**
+   * The moment of the request (the app's clock), for rules that depend on time: a restricted
+   * record's grant or break-glass window is checked against it. Absent: the current time.
+   */
+  asOf?: Date;
 }
 
 export class ForbiddenError extends Error {

@@ -28,6 +28,22 @@ describe('signing in and out', () => {
     expect(home.text).toContain('Amara Okafor');
   });
 
+  it('brings a signed-out visitor back to the page they asked for once they sign in', async () => {
+    const client = t.client();
+    const asked = await client.get('/actions?status=open');
+    expect(asked.status).toBe(303);
+    // Only the path: a query string could hold what someone searched for.
+    expect(asked.headers.location).toBe('/sign-in?return-to=%2Factions');
+    const page = await client.get(asked.headers.location!);
+    expect(page.text).toContain('name="returnTo" value="/actions"');
+    const signedIn = await client.post('/sign-in', { email: 'practitioner@northbridge.example', password: TEST_PASSWORD, returnTo: '/actions' });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.location).toBe('/actions');
+    // A form posted after the session ended goes to the plain sign-in page, not back to the form's target.
+    const posted = await t.client().post('/actions/settings/chasing', {});
+    expect(posted.headers.location).toBe('/sign-in');
+  });
+
   it('sets HttpOnly and SameSite on the session cookie', async () => {
     const client = t.client();
     await client.get('/sign-in');

@@ -77,8 +77,24 @@ export const CAPABILITIES = {
   'insights.rehearse': ['qa-officer'],
   /** The Ofsted evidence by outcome measure and judgement area, and the themes and learning loop. */
   'insights.evidence': ['group-manager', 'qa-officer', 'senior-leader'],
+  /**
+   * Restrict a child's record to named people, grant and remove access, lift a restriction, and
+   * see the break-glass report. Holding it opens no record by itself: a restricted child is seen
+   * only with a grant (whoever restricts a record is granted it).
+   */
+  'restrictions.manage': ['qa-officer', 'admin'],
+  /** An emergency view of a restricted record, with a reason, for a short window; reported to the QA lead. */
+  'restrictions.break-glass': ['qa-officer', 'senior-leader', 'group-manager'],
   /** The quarterly QA report (HTML, PDF, workbook) for the senior management and leadership teams and the performance board. */
   'insights.report': ['qa-officer', 'senior-leader'],
+  /**
+   * Information governance (the council's data protection officer's work): subject access
+   * requests and their bundles, retention, legal holds and disposal. Council-wide by nature, so
+   * administrators only; a dedicated role would change every account and the access matrix.
+   */
+  'governance.manage': ['admin'],
+  /** Reports of the access log by child and by worker: information governance and the QA team, who answer "who looked at this?". */
+  'governance.access-log': ['admin', 'qa-officer'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Capability = keyof typeof CAPABILITIES;
 

@@ -12,6 +12,8 @@ import { recordAccess } from '../access-log/record.ts';
 import { registerOidcRoutes } from './oidc/routes.ts';
 import { LOCAL_ONLY, safeReturnPath, type IdentitySettings } from './oidc/settings.ts';
 import { stepCookie } from './oidc/step-cookie.ts';
+import { describeSession } from './account.ts';
+import { registerAccountRoutes } from './account-routes.ts';
 import { destroySession } from './sessions.ts';
 import { signIn } from './sign-in.ts';
 import { registerTotpRoutes } from './totp/routes.ts';
@@ -72,6 +74,7 @@ export function signInModule(identity: IdentitySettings): AppModule {
       const startSession = async (req: Request, res: Response, userId: string, token: string, returnTo: string | undefined) => {
         if (res.locals.sessionToken) await destroySession(db, res.locals.sessionToken as string);
         setSessionCookie(res, cookies, token);
+        await describeSession(db, token, req.get('user-agent'));
         await recordAccess(db, undefined, { recordType: 'user', recordId: userId, action: 'sign-in' }, res.locals.requestId);
         res.redirect(303, safeReturnPath(returnTo) ?? '/');
       };
@@ -93,6 +96,9 @@ export function signInModule(identity: IdentitySettings): AppModule {
           if (result.reason === 'throttled') {
             res.setHeader('Retry-After', String(result.retryAfterSeconds));
             return page(res, { errors: singleError('email', throttledMessage(result.retryAfterSeconds)), email: form.value.email, returnTo }, 429);
+          }
+          if (result.reason === 'temporary-password-expired') {
+            return page(res, { errors: singleError('email', 'Your temporary password has expired. Ask your Sightline administrator to reset your password.'), email: form.value.email, returnTo }, 401);
           }
           return page(res, { errors: singleError('email', 'Enter a correct email address and password'), email: form.value.email, returnTo }, 401);
         }
@@ -142,6 +148,7 @@ export function signInModule(identity: IdentitySettings): AppModule {
 
       registerOidcRoutes(app, context, identity.oidc, { startSession });
       registerTotpRoutes(app, context, secretKey);
+      registerAccountRoutes(app, context, secretKey);
     },
   };
 }
@@ -150,7 +157,7 @@ export const authModule: AppModule = signInModule(LOCAL_ONLY);
 
 /** Only a link: the account pages are registered with sign-in, but belong last in the navigation. */
 const accountNavigation: AppModule = {
-  navigation: [{ href: '/account/two-factor', text: 'Account security' }],
+  navigation: [{ href: '/account', text: 'Your account' }],
   register() {},
 };
 

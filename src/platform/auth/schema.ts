@@ -7,9 +7,13 @@ export const sessions = pgTable(
   {
     /** SHA-256 of the cookie value: a leaked table does not hand out live sessions. */
     idHash: text('id_hash').primaryKey(),
+    /** What the person's own session list names a session by: not the token, nor its hash. */
+    publicId: uuid('public_id').notNull().unique().defaultRandom(),
     userId: uuid('user_id').notNull().references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** "Firefox on Windows": a coarse description for the session list, never the full user-agent string. */
+    device: text('device'),
   },
   (t) => [index('sessions_user').on(t.userId)],
 );

@@ -10,6 +10,7 @@ import { userRoles, users } from '../../org/schema.ts';
 import type { Actor } from './actor.ts';
 import { isRole } from './roles.ts';
 import { sessions } from './schema.ts';
+import { temporaryPasswordExpired } from './temporary-passwords.ts';
 
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
@@ -29,6 +30,8 @@ export async function createSession(db: Db, userId: string, now = new Date()): P
 export interface LoadedSession {
   idHash: string;
   actor: Actor;
+  /** Signed in with a temporary password: only changing it (or signing out) is allowed. */
+  mustChangePassword: boolean;
 }
 
 /** The session's actor, or undefined when the token is unknown, expired or its user disabled. */
@@ -44,6 +47,7 @@ export async function loadSession(db: Db, token: string, now = new Date()): Prom
       email: users.email,
       teamId: users.teamId,
       disabledAt: users.disabledAt,
+      temporaryPasswordExpiresAt: users.temporaryPasswordExpiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -51,7 +55,7 @@ export async function loadSession(db: Db, token: string, now = new Date()): Prom
   if (!row) return undefined;
   const expired =
     now.getTime() - row.lastSeenAt.getTime() > IDLE_TIMEOUT_MS || now.getTime() - row.createdAt.getTime() > ABSOLUTE_TIMEOUT_MS;
-  if (expired || row.disabledAt) {
+  if (expired || row.disabledAt || temporaryPasswordExpired(row.temporaryPasswordExpiresAt, now)) {
     await db.delete(sessions).where(eq(sessions.idHash, idHash));
     return undefined;
   }
@@ -71,7 +75,9 @@ export async function loadSession(db: Db, token: string, now = new Date()): Prom
       email: row.email,
       teamId: row.teamId,
       roles: roles.map((r) => r.role).filter(isRole),
+      asOf: now,
     },
+    mustChangePassword: row.temporaryPasswordExpiresAt !== null,
   };
 }
 

@@ -9,9 +9,10 @@ import { MIGRATIONS_FOLDER, queryRows, type Db } from '../db/client.ts';
 
 /**
  * State that must not outlive its moment: live sessions, counts of failed sign-ins, sign-ins
- * half done. A restored database starts with nobody signed in.
+ * half done, forms already sent (their single-use ids die with the session). A restored database
+ * starts with nobody signed in.
  */
-export const TRANSIENT_TABLES: ReadonlySet<string> = new Set(['sessions', 'sign_in_failures', 'oidc_sign_in_attempts', 'second_factor_challenges']);
+export const TRANSIENT_TABLES: ReadonlySet<string> = new Set(['sessions', 'sign_in_failures', 'oidc_sign_in_attempts', 'second_factor_challenges', 'form_submissions']);
 
 export interface TableInfo {
   name: string;

@@ -43,13 +43,15 @@ export interface OpenOptions {
   /** Folder for the embedded database; absent means in memory (tests). */
   dataDir?: string | undefined;
   poolSize?: number;
+  /** An in-memory embedded database starts as a copy of this dumped data folder (tests' templates). */
+  pgliteTemplate?: Blob | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options.dataDir, options.pgliteTemplate);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, template: Blob | undefined): Promise<Database> {
   let lock: DataDirLock | undefined;
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
@@ -58,7 +60,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   }
   let client: PGlite;
   try {
-    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
+    client = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create(template ? { loadDataDir: template } : {});
   } catch (error) {
     lock?.release();
     throw error;

@@ -10,9 +10,11 @@ import type { Logger } from 'pino';
 import type { Database, Db } from '../db/client.ts';
 import { can, ForbiddenError, type Actor } from '../auth/actor.ts';
 import type { Capability } from '../auth/roles.ts';
+import { safeReturnPath } from '../auth/oidc/settings.ts';
 import type { Assets } from './assets.ts';
 import { csrfProtection, csrfToken } from './csrf.ts';
 import { errorHandler, notFoundHandler } from './errors.ts';
+import { replayProtection } from './replay.ts';
 import { requestLogger } from './logger.ts';
 import { configureViews } from './render.ts';
 import { cookieNames, sessionMiddleware, type CookieNames } from './session.ts';
@@ -134,13 +136,15 @@ export function createApp(options: AppOptions): Express {
   app.use((req, res, next) => (req.is('multipart/form-data') ? uploads(req, res, next) : next()));
   app.use(sessionMiddleware(context.db, context.cookies, context.now));
   app.use(csrfProtection(options.secret));
+  app.use(replayProtection(context.db, context.now, options.logger));
+  app.use(passwordChangeFirst);
   app.use(async (req, res, next) => {
     const actor = res.locals.actor as Actor | undefined;
     res.locals.csrfToken = csrfToken(options.secret, res.locals.csrfBinding as string);
     res.locals.assets = options.assets.urls;
     res.locals.currentPath = req.path;
     res.locals.navigation =
-      actor && req.method === 'GET'
+      actor && req.method === 'GET' && !res.locals.mustChangePassword
         ? await Promise.all(
             navigation
               .filter((item) => !item.capability || can(actor, item.capability))
@@ -162,17 +166,36 @@ export function createApp(options: AppOptions): Express {
   return app;
 }
 
+/**
+ * Where a signed-out visitor is sent: the sign-in page, which brings them back to the page they
+ * asked for once signed in. Only for GET: a form posted after the session ended cannot be replayed
+ * from a redirect, so it returns to the start.
+ */
+function toSignIn(req: express.Request, res: express.Response): void {
+  const back = req.method === 'GET' ? safeReturnPath(req.originalUrl) : undefined;
+  res.redirect(303, back && back !== '/' ? `/sign-in?return-to=${encodeURIComponent(back)}` : '/sign-in');
+}
+
+/**
+ * Someone signed in with a password an administrator set may only replace it, or sign out
+ * (ASVS V6.4.1): every other page sends them to the change-password page, which says why.
+ */
+const passwordChangeFirst: RequestHandler = (req, res, next) => {
+  if (!res.locals.mustChangePassword || req.path === '/account/password' || (req.method === 'POST' && req.path === '/sign-out')) return next();
+  res.redirect(303, '/account/password');
+};
+
 /** Signed-in users only; anyone else is sent to sign in. */
-export const requireSignIn: RequestHandler = (_req, res, next) => {
-  if (!res.locals.actor) return res.redirect(303, '/sign-in');
+export const requireSignIn: RequestHandler = (req, res, next) => {
+  if (!res.locals.actor) return toSignIn(req, res);
   next();
 };
 
 /** Signed-in users holding the capability; the service checks again. */
 export function requireCapability(capability: Capability): RequestHandler {
-  return (_req, res, next) => {
+  return (req, res, next) => {
     const actor = res.locals.actor as Actor | undefined;
-    if (!actor) return res.redirect(303, '/sign-in');
+    if (!actor) return toSignIn(req, res);
     if (!can(actor, capability)) throw new ForbiddenError();
     next();
   };

@@ -31,6 +31,24 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** A quoted value in a database message, unless it names a table, column, constraint or type. */
+const QUOTED_VALUE = /(?<!(?:relation|column|constraint|table|index|function|type|schema) )"[^"]*"/g;
+
+/**
+ * What the log may hold of an unexpected error (ASVS V16.2.5): its kind, the SQL text with its
+ * placeholders, the database's code and message with quoted values blanked, and where it was
+ * thrown. Never the values a query carried nor a message that repeats them: those can be a
+ * child's name or date of birth.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  const e = (error ?? {}) as { name?: string; message?: string; stack?: string; query?: unknown; params?: unknown; cause?: { code?: string; message?: string } };
+  const frames = (e.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n');
+  if (typeof e.query === 'string' && 'params' in e) {
+    return { name: e.name, query: e.query, code: e.cause?.code, message: e.cause?.message?.replace(QUOTED_VALUE, '"…"'), stack: frames };
+  }
+  return { name: e.name, code: e.cause?.code, message: e.message?.replace(QUOTED_VALUE, '"…"'), stack: frames };
+}
+
 export const notFoundHandler: RequestHandler = (_req, res) => {
   render(res, 'platform/error', { title: 'Page not found', message: 'If you typed the web address, check it is correct.' }, 404);
 };
@@ -69,7 +87,7 @@ export function errorHandler(logger: Logger, development: boolean): ErrorRequest
       res.setHeader('Retry-After', '30');
       return render(res, 'platform/error', { title: 'Sorry, Sightline is unavailable', message: 'The database cannot be reached. Nothing you sent has been saved. Try again in a few minutes.' }, 503);
     }
-    logger.error({ reqId: res.locals.requestId, err: { name: error?.name, message: error?.message, stack: error?.stack } }, 'unhandled error');
+    logger.error({ reqId: res.locals.requestId, err: loggableError(error) }, 'unhandled error');
     render(
       res,
       'platform/error',

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../db/client.ts';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
 
 /**
@@ -15,6 +17,18 @@ async function stopDatabase(t: TestApp): Promise<void> {
   try {
     await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
     await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The database accepts connections again after `stopDatabase` (PostgreSQL only). */
+async function restartDatabase(t: TestApp): Promise<void> {
+  const name = new URL(t.database.url!).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
   } finally {
     await admin.end();
   }
@@ -120,6 +134,29 @@ describe('web platform', () => {
     expect(response.text).toContain('Nothing you sent has been saved');
     expect(response.text).not.toMatch(/select|insert|\.ts:\d+/i);
     expect((await request(broken.app).get('/health')).status).toBe(503);
+    await broken.close();
+  });
+
+  it('answers a form sent while the database is unreachable with 503, saves nothing of it, and takes it once the database is back', async () => {
+    const broken = await createTestApp({ demo: 'council' });
+    const admin = await broken.signInAs('admin');
+    const form = await admin.get('/admin/services/new');
+    const fields = { name: 'Sent during the outage', _submission: /name="_submission" value="([^"]+)"/.exec(form.text)![1]! };
+    await stopDatabase(broken);
+    const response = await admin.post('/admin/services/new', fields);
+    expect(response.status).toBe(503);
+    expect(response.text).toContain('Nothing you sent has been saved');
+    expect(response.headers['retry-after']).toBe('30');
+    // The embedded database went with the process: only PostgreSQL can be looked at afterwards.
+    if (broken.database.url) {
+      await restartDatabase(broken);
+      const named = async () => (await queryRows<{ n: number }>(broken.database.db, sql`select count(*)::int as n from services where name = ${fields.name}`))[0]!.n;
+      expect(await named()).toBe(0);
+      // Sent again once the database is back, the same form is saved, once: the outage used nothing up.
+      expect((await admin.post('/admin/services/new', fields)).status).toBe(303);
+      expect((await admin.post('/admin/services/new', fields)).status).toBe(303);
+      expect(await named()).toBe(1);
+    }
     await broken.close();
   });
 });

@@ -4,13 +4,15 @@
  * dates of birth, passwords, tokens or cookies.
  */
 import type { RequestHandler } from 'express';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export function createLogger(level: string): Logger {
-  return pino({
+/** `destination` is for tests that read what would be logged; the server logs to standard output. */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     redact: { paths: ['password', '*.password', 'token', '*.token', 'cookie', '*.cookie', 'req.headers', 'email', '*.email'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export function requestLogger(logger: Logger): RequestHandler {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Express, Response } from 'express';
 import nunjucks from 'nunjucks';
+import { withSubmissionIds } from './replay.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by each domain's views.ts
 export interface ViewModels {}
@@ -33,7 +34,8 @@ export function configureViews(app: Express, options: { development: boolean }):
   app.set('view engine', 'njk');
   app.engine('njk', (file: string, context: object, callback: (err: Error | null, html?: string) => void) => {
     const name = path.relative(SRC, file).split(path.sep).join('/');
-    env.render(name, context, (err, html) => callback(err, html ?? undefined));
+    // Every form carrying the CSRF token gets its single-use submission id here, in one place.
+    env.render(name, context, (err, html) => callback(err, html ? withSubmissionIds(html) : undefined));
   });
   app.set('views', SRC);
   return env;

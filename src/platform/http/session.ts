@@ -42,6 +42,7 @@ export function sessionMiddleware(db: Db, names: CookieNames, now: () => Date): 
       if (loaded) {
         res.locals.actor = loaded.actor;
         res.locals.sessionToken = token;
+        res.locals.mustChangePassword = loaded.mustChangePassword;
         res.locals.csrfBinding = `session:${loaded.idHash}`;
         return next();
       }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { actionChasingJob } from '../../actions/chasing.ts';
 import { complianceRefreshJob } from '../../timeliness/refresh-job.ts';
+import { grantExpiryJob } from '../../restrictions/expiry-job.ts';
 import { emailDeliveryJob } from '../notify/email/job.ts';
 import { createEmailTransport, type EmailSettings } from '../notify/email/transport.ts';
 import { runJobsOnce, type Job, type RunResult } from './runner.ts';
@@ -19,7 +20,7 @@ export interface BackgroundSettings {
 }
 
 export function backgroundJobs(email: ReturnType<typeof createEmailTransport>, publicUrl: string): Job[] {
-  return [actionChasingJob, complianceRefreshJob, emailDeliveryJob(email, publicUrl)];
+  return [actionChasingJob, complianceRefreshJob, grantExpiryJob, emailDeliveryJob(email, publicUrl)];
 }
 
 /** Starts the timer; stop() waits for a run under way and closes the e-mail transport. */

@@ -12,6 +12,7 @@ import { rolesGranting } from '../auth/roles.ts';
 import { userRoles, users } from '../../org/schema.ts';
 import { notify } from '../notify/in-app.ts';
 import { jobRuns } from './schema.ts';
+import { loggableError } from '../http/errors.ts';
 
 export interface JobContext {
   db: Db;
@@ -71,10 +72,12 @@ export async function runJob(job: Job, options: RunOptions): Promise<RunResult> 
       options.logger?.info({ job: job.name, runId, attempt, summary }, 'job succeeded');
       return { job: job.name, runId, status: 'succeeded', attempts: attempt, summary };
     } catch (error) {
-      const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000);
+      // The job's record and the log get the error without a failed query's values, which can be personal data.
+      const logged = loggableError(error);
+      const message = String(logged.message ?? 'unknown error').slice(0, 1000);
       const gaveUp = attempt >= maxAttempts;
       await db.update(jobRuns).set({ status: 'failed', finishedAt: options.now(), error: message, gaveUp }).where(eq(jobRuns.id, row!.id));
-      options.logger?.error({ job: job.name, runId, attempt, gaveUp, err: { message } }, 'job failed');
+      options.logger?.error({ job: job.name, runId, attempt, gaveUp, err: logged }, 'job failed');
       if (gaveUp) {
         await tellAdministrators(db, job.name, runId);
         return { job: job.name, runId, status: 'failed', attempts: attempt, summary: null };

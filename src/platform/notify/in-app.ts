@@ -2,7 +2,7 @@
  * In-app notifications. `notify` is idempotent by (person, dedupe key), so a retried job or a
  * replayed form never tells anyone the same thing twice. E-mail delivery builds on this.
  */
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import type { Actor } from '../auth/actor.ts';
 import { NotFoundError } from '../auth/actor.ts';
@@ -43,16 +43,22 @@ export async function notify(db: Db, notice: Notice): Promise<string[]> {
   return rows.map((r) => r.userId);
 }
 
-export async function unreadCount(db: Db, userId: string): Promise<number> {
+/** `shown`: a further condition on the notices counted (e.g. none about a record hidden from the person). */
+export async function unreadCount(db: Db, userId: string, shown?: SQL): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), shown));
   return row?.n ?? 0;
 }
 
-export async function listNotifications(db: Db, actor: Actor, limit = 100) {
-  return db.select().from(notifications).where(eq(notifications.userId, actor.userId)).orderBy(desc(notifications.createdAt)).limit(limit);
+export async function listNotifications(db: Db, actor: Actor, limit = 100, shown?: SQL) {
+  return db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, actor.userId), shown))
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit);
 }
 
 /** Marks one of the actor's own notifications read; another person's is not found. */

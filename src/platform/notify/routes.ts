@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { actorOf, requireSignIn, type AppModule } from '../http/app.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { render } from '../http/render.ts';
+import { sql } from 'drizzle-orm';
 import { listNotifications, markAllRead, markRead, unreadCount } from './in-app.ts';
+import { notifications } from './schema.ts';
+// The one rule about restricted children reaches notices too: one sent before a restriction is not shown to people outside it.
+import { linkVisibleSql } from '../../restrictions/visibility.ts';
+import type { Actor } from '../auth/actor.ts';
+
+const shownTo = (actor: Actor) => linkVisibleSql(actor, sql`${notifications.link}`);
 
 declare module '../http/render.ts' {
   interface ViewModels {
@@ -14,10 +21,10 @@ declare module '../http/render.ts' {
 }
 
 export const notifyModule: AppModule = {
-  navigation: [{ href: '/notifications', text: 'Notifications', count: (db, actor) => unreadCount(db, actor.userId) }],
+  navigation: [{ href: '/notifications', text: 'Notifications', count: (db, actor) => unreadCount(db, actor.userId, shownTo(actor)) }],
   register(app, { db }) {
     app.get('/notifications', requireSignIn, async (_req, res) => {
-      render(res, 'platform/notifications', { notifications: await listNotifications(db, actorOf(res)) });
+      render(res, 'platform/notifications', { notifications: await listNotifications(db, actorOf(res), 100, shownTo(actorOf(res))) });
     });
 
     app.post('/notifications/:notificationId/read', requireSignIn, async (req, res) => {

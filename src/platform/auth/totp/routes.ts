@@ -7,13 +7,14 @@ import { parseForm, singleError, type FieldErrors } from '../../http/forms.ts';
 import { render } from '../../http/render.ts';
 import { recordAccess } from '../../access-log/record.ts';
 import { getUser } from '../../../org/service.ts';
+import { confirmIdentity } from '../account.ts';
 import { NotFoundError } from '../actor.ts';
 import { keyForReading, otpauthUri } from './codes.ts';
 import { beginSetup, confirmSetup, pendingSecret, resetTwoFactor, twoFactorStatus, TwoFactorStateError, type TwoFactorStatus } from './service.ts';
 
 declare module '../../http/render.ts' {
   interface ViewModels {
-    'platform/two-factor': { status: TwoFactorStatus; problem?: string };
+    'platform/two-factor': { status: TwoFactorStatus; problem?: string; errors?: FieldErrors };
     'platform/two-factor-setup': { qrSvg: string; key: string; errors?: FieldErrors };
     'platform/two-factor-recovery-codes': { codes: string[] };
     'platform/two-factor-admin': { user: { id: string; displayName: string }; status: TwoFactorStatus };
@@ -27,6 +28,8 @@ const CodeForm = z.object({
     .min(1, 'Enter the 6-digit code from your authenticator app')
     .regex(/^\d{6}$/, 'Enter the 6-digit code from your authenticator app'),
 });
+
+const ConfirmForm = z.object({ password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1200, 'Enter your password') });
 
 const UserId = z.uuid();
 
@@ -51,8 +54,19 @@ export function registerTotpRoutes(app: Express, { db, now }: AppContext, secret
     render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actorOf(res).userId) });
   });
 
-  app.post('/account/two-factor/setup', requireSignIn, async (_req, res) => {
+  // Setting up (or starting again) changes how the person signs in: their password first (ASVS V7.5.1).
+  app.post('/account/two-factor/setup', requireSignIn, async (req, res) => {
     const actor = actorOf(res);
+    const status = await twoFactorStatus(db, actor.userId);
+    if (status.hasPassword && !status.enrolled) {
+      const form = parseForm(ConfirmForm, req.body);
+      if (!form.ok) return render(res, 'platform/two-factor', { status, errors: form.errors }, 400);
+      const check = await confirmIdentity(db, actor, form.value, { sourceAddress: req.ip ?? 'unknown', secretKey }, now());
+      if (!check.ok) {
+        if (check.retryAfterSeconds) res.setHeader('Retry-After', String(check.retryAfterSeconds));
+        return render(res, 'platform/two-factor', { status, errors: singleError(check.field, check.message) }, check.retryAfterSeconds ? 429 : 400);
+      }
+    }
     try {
       await beginSetup(db, actor, await secretKey(), now());
     } catch (error) {
@@ -79,7 +93,7 @@ export function registerTotpRoutes(app: Express, { db, now }: AppContext, secret
     const form = parseForm(CodeForm, req.body);
     let codes: string[] | undefined;
     try {
-      codes = form.ok ? await confirmSetup(db, actor, await secretKey(), form.value.code, now()) : undefined;
+      codes = form.ok ? await confirmSetup(db, actor, await secretKey(), form.value.code, now(), res.locals.sessionToken as string | undefined) : undefined;
     } catch (error) {
       if (!(error instanceof TwoFactorStateError)) throw error;
       return res.redirect(303, '/account/two-factor');

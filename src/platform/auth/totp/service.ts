@@ -3,11 +3,11 @@
  * after the password, recovery codes, and an administrator's reset.
  */
 import crypto from 'node:crypto';
-import { and, count, eq, gt, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, count, eq, gt, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { users } from '../../../org/schema.ts';
 import { NotFoundError, requireCapability, type Actor } from '../actor.ts';
-import { signInFailures } from '../schema.ts';
+import { sessions, signInFailures } from '../schema.ts';
 import { createSession, hashToken } from '../sessions.ts';
 import { decideThrottle, WINDOW_SECONDS } from '../throttle.ts';
 import { hashRecoveryCode, looksLikeTotpCode, matchingStep, newRecoveryCodes, newSecret } from './codes.ts';
@@ -69,9 +69,11 @@ export async function pendingSecret(db: Db, actor: Actor, key: Buffer): Promise<
 
 /**
  * The first code proves the app holds the secret. Then the credential is confirmed and ten
- * recovery codes are made: returned here to show once, stored only as hashes.
+ * recovery codes are made: returned here to show once, stored only as hashes. The person's other
+ * sessions end (ASVS V7.4.3): one opened with the password alone, perhaps by whoever knew it, does
+ * not outlive the new factor. `keepSessionToken` is the session doing the set-up.
  */
-export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: string, now = new Date()): Promise<string[] | undefined> {
+export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: string, now = new Date(), keepSessionToken?: string): Promise<string[] | undefined> {
   const secret = await pendingSecret(db, actor, key);
   if (!secret) throw new TwoFactorStateError('There is no set-up waiting for a code.');
   const step = matchingStep(secret, code, now);
@@ -86,11 +88,15 @@ export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: stri
     const codes = newRecoveryCodes();
     await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, actor.userId));
     await tx.insert(totpRecoveryCodes).values(codes.map((c) => ({ userId: actor.userId, codeHash: hashRecoveryCode(c), createdAt: now })));
+    await tx.delete(sessions).where(and(eq(sessions.userId, actor.userId), keepSessionToken ? ne(sessions.idHash, hashToken(keepSessionToken)) : undefined));
     return codes;
   });
 }
 
-/** An administrator removes a user's app and recovery codes (a lost phone): they set it up again. */
+/**
+ * An administrator removes a user's app and recovery codes (a lost phone): they set it up again.
+ * Their sessions end too: a lost phone may be in someone else's hands, signed in.
+ */
 export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Promise<void> {
   requireCapability(actor, 'org.manage');
   const [user] = await db.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.organisationId, actor.organisationId)));
@@ -99,6 +105,7 @@ export async function resetTwoFactor(db: Db, actor: Actor, userId: string): Prom
     await tx.delete(secondFactorChallenges).where(eq(secondFactorChallenges.userId, userId));
     await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, userId));
     await tx.delete(totpCredentials).where(eq(totpCredentials.userId, userId));
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
   });
 }
 
@@ -151,7 +158,7 @@ export async function answerChallenge(
     .where(and(eq(secondFactorChallenges.idHash, idHash), gt(secondFactorChallenges.createdAt, new Date(now.getTime() - CHALLENGE_TTL_MS))));
   if (!challenge) return { ok: false, reason: 'expired' };
 
-  const accountKey = key(`second-factor:${challenge.userId}`);
+  const accountKey = secondFactorAccountKey(challenge.userId);
   const sourceKey = key(input.sourceAddress);
   const since = new Date(now.getTime() - WINDOW_SECONDS * 1000);
   const recent = await db
@@ -179,6 +186,17 @@ export async function answerChallenge(
   if (spent.length === 0) return { ok: false, reason: 'expired' };
   await db.delete(signInFailures).where(and(eq(signInFailures.accountKey, accountKey), eq(signInFailures.sourceKey, sourceKey)));
   return { ok: true, token: await createSession(db, challenge.userId, now), userId: challenge.userId, returnTo: challenge.returnTo ?? undefined, usedRecoveryCode };
+}
+
+/** Where wrong codes are counted, by person: the same count at sign-in and on the account pages. */
+export const secondFactorAccountKey = (userId: string) => key(`second-factor:${userId}`);
+
+/**
+ * A signed-in person confirming who they are (ASVS V7.5.1): a code from their app, or one of
+ * their recovery codes, used up as at sign-in.
+ */
+export async function acceptSecondFactor(db: Db, secretKey: Buffer, userId: string, code: string, now = new Date()): Promise<boolean> {
+  return looksLikeTotpCode(code) ? acceptCode(db, secretKey, userId, code, now) : spendRecoveryCode(db, userId, code, now);
 }
 
 /** Accepts a code only for a step later than the last one accepted (the update is the check, so two racing requests cannot both win). */

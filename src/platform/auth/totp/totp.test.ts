@@ -95,7 +95,11 @@ describe('two-factor sign-in for local accounts', () => {
   it('sets up an authenticator app: QR code and key, confirmed by a first code, recovery codes shown once', async () => {
     const client = await t.signInAs('practitioner');
     expect((await client.get('/account/two-factor')).text).toContain('Set up an authenticator app');
-    expect((await client.post('/account/two-factor/setup')).headers.location).toBe('/account/two-factor/setup');
+    // The password first (ASVS V7.5.1): without it, or with a wrong one, nothing starts.
+    expect((await client.post('/account/two-factor/setup')).status).toBe(400);
+    expect((await client.post('/account/two-factor/setup', { password: 'not the password' })).status).toBe(400);
+    expect((await client.get('/account/two-factor/setup')).status).toBe(303);
+    expect((await client.post('/account/two-factor/setup', { password: TEST_PASSWORD })).headers.location).toBe('/account/two-factor/setup');
     const setup = await client.get('/account/two-factor/setup');
     expect(setup.status).toBe(200);
     expect(setup.text).toMatch(/<svg role="img" aria-label="QR code for your authenticator app"[^>]*>/);
