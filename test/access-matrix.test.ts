@@ -119,6 +119,7 @@ const MATRIX: Record<string, Expectation> = {
   'POST /account/two-factor/setup': { anonymous: 303, other: 400 },
   'GET /account/two-factor/setup': { anonymous: 303, other: 303 },
   'POST /account/two-factor/setup/confirm': { anonymous: 303, other: 303 },
+  'POST /account/two-factor/recovery-codes': { anonymous: 303, other: 400 },
   'GET /notifications': { anonymous: 303, other: 200 },
   // Someone else's (or no) notification is not found, whoever asks.
   'POST /notifications/:notificationId/read': { anonymous: 303, other: 404 },

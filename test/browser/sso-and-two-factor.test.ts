@@ -160,6 +160,18 @@ describe.skipIf(!executablePath)('single sign-on and two-factor sign-in in a bro
     await page.getByRole('link', { name: 'Manage two-factor authentication' }).click();
     expect(await page.textContent('main')).toContain('On since');
     await expectAccessible(page);
+    // New recovery codes need the password and a code again.
+    await page.getByLabel('Your password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Get new recovery codes' }).click();
+    expect(await page.textContent('.govuk-error-summary')).toContain('Enter the code from your authenticator app');
+    await expectAccessible(page);
+    clock = new Date(clock.getTime() + 30_000);
+    await page.getByLabel('Your password').fill(TEST_PASSWORD);
+    await page.getByLabel('Code from your authenticator app').fill(code(clock));
+    await page.getByRole('button', { name: 'Get new recovery codes' }).click();
+    expect(await page.textContent('h1')).toContain('Your old recovery codes no longer work');
+    expect(await page.locator('#recovery-codes li').count()).toBe(10);
+    await expectAccessible(page);
     await page.getByRole('button', { name: 'Sign out' }).click();
 
     // The administrator finds it from the person's page and resets it.

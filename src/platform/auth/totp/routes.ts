@@ -10,13 +10,13 @@ import { getUser } from '../../../org/service.ts';
 import { confirmIdentity } from '../account.ts';
 import { NotFoundError } from '../actor.ts';
 import { keyForReading, otpauthUri } from './codes.ts';
-import { beginSetup, confirmSetup, pendingSecret, resetTwoFactor, twoFactorStatus, TwoFactorStateError, type TwoFactorStatus } from './service.ts';
+import { beginSetup, confirmSetup, pendingSecret, replaceRecoveryCodes, resetTwoFactor, twoFactorStatus, TwoFactorStateError, type TwoFactorStatus } from './service.ts';
 
 declare module '../../http/render.ts' {
   interface ViewModels {
     'platform/two-factor': { status: TwoFactorStatus; problem?: string; errors?: FieldErrors };
     'platform/two-factor-setup': { qrSvg: string; key: string; errors?: FieldErrors };
-    'platform/two-factor-recovery-codes': { codes: string[] };
+    'platform/two-factor-recovery-codes': { codes: string[]; replaced?: boolean };
     'platform/two-factor-admin': { user: { id: string; displayName: string }; status: TwoFactorStatus };
   }
 }
@@ -30,6 +30,9 @@ const CodeForm = z.object({
 });
 
 const ConfirmForm = z.object({ password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password').max(1200, 'Enter your password') });
+
+/** Someone whose app is set up confirms it is them with their password and a code. */
+const ConfirmWithCodeForm = ConfirmForm.extend({ code: z.string().max(40).optional() });
 
 const UserId = z.uuid();
 
@@ -106,6 +109,28 @@ export function registerTotpRoutes(app: Express, { db, now }: AppContext, secret
     await recordAccess(db, actor, { recordType: 'user-two-factor', recordId: actor.userId, action: 'create' }, res.locals.requestId);
     // Shown in this response only: the codes are stored as hashes and cannot be shown again.
     render(res, 'platform/two-factor-recovery-codes', { codes });
+  });
+
+  // New recovery codes, after the password and a code: whoever holds an unlocked session alone must not be
+  // able to mint codes that get past the second step later (ASVS V7.5.1).
+  app.post('/account/two-factor/recovery-codes', requireSignIn, async (req, res) => {
+    const actor = actorOf(res);
+    const form = parseForm(ConfirmWithCodeForm, req.body);
+    if (!form.ok) return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), errors: form.errors }, 400);
+    const check = await confirmIdentity(db, actor, form.value, { sourceAddress: req.ip ?? 'unknown', secretKey }, now());
+    if (!check.ok) {
+      if (check.retryAfterSeconds) res.setHeader('Retry-After', String(check.retryAfterSeconds));
+      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), errors: singleError(check.field, check.message) }, check.retryAfterSeconds ? 429 : 400);
+    }
+    let codes: string[];
+    try {
+      codes = await replaceRecoveryCodes(db, actor, now());
+    } catch (error) {
+      if (!(error instanceof TwoFactorStateError)) throw error;
+      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), problem: error.message }, 409);
+    }
+    await recordAccess(db, actor, { recordType: 'user-two-factor', recordId: actor.userId, action: 'update' }, res.locals.requestId);
+    render(res, 'platform/two-factor-recovery-codes', { codes, replaced: true });
   });
 
   const manage = requireCapability('org.manage');

@@ -5,6 +5,7 @@
 import crypto from 'node:crypto';
 import { and, count, eq, gt, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { notifyAndEmail } from '../../notify/email/outbox.ts';
 import { users } from '../../../org/schema.ts';
 import { NotFoundError, requireCapability, type Actor } from '../actor.ts';
 import { sessions, signInFailures } from '../schema.ts';
@@ -91,6 +92,32 @@ export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: stri
     await tx.delete(sessions).where(and(eq(sessions.userId, actor.userId), keepSessionToken ? ne(sessions.idHash, hashToken(keepSessionToken)) : undefined));
     return codes;
   });
+}
+
+/**
+ * New recovery codes for someone whose app is set up (the old ones used up, lost or seen by
+ * someone else): every old code stops working at once, the ten new ones are returned to show
+ * once. The person is told by notice and e-mail, in case it was not them.
+ */
+export async function replaceRecoveryCodes(db: Db, actor: Actor, now = new Date()): Promise<string[]> {
+  if (!(await requiresSecondFactor(db, actor.userId))) throw new TwoFactorStateError('Set up an authenticator app first: recovery codes come with it.');
+  const codes = newRecoveryCodes();
+  await db.transaction(async (tx) => {
+    await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, actor.userId));
+    await tx.insert(totpRecoveryCodes).values(codes.map((c) => ({ userId: actor.userId, codeHash: hashRecoveryCode(c), createdAt: now })));
+    await notifyAndEmail(tx, {
+      organisationId: actor.organisationId,
+      userIds: [actor.userId],
+      kind: 'recovery-codes-replaced',
+      title: 'You have new recovery codes',
+      body: 'Your old recovery codes no longer work. If you did not ask for new ones, tell your Sightline administrator now.',
+      emailBody: 'New recovery codes were made for your Sightline account, and the old ones no longer work. If you did not ask for them, tell your Sightline administrator now.',
+      link: '/account/two-factor',
+      reference: 'Recovery codes replaced',
+      dedupeKey: `recovery-codes-replaced:${crypto.randomUUID()}`,
+    });
+  });
+  return codes;
 }
 
 /**

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, type TestApp, type TestClient } from '../../../../test/support/app.ts';
 import { accessLog } from '../../access-log/schema.ts';
+import { emailMessages } from '../../notify/email/schema.ts';
+import { notifications } from '../../notify/schema.ts';
 import { users } from '../../../org/schema.ts';
 import type { Actor } from '../actor.ts';
 import { hashRecoveryCode, keyForReading, matchingStep, newRecoveryCodes, newSecret, normaliseRecoveryCode, otpauthUri } from './codes.ts';
@@ -184,6 +186,43 @@ describe('two-factor sign-in for local accounts', () => {
     expect((await again.post('/sign-in/two-factor', { code: recoveryCodes[1]! })).status).toBe(303);
   });
 
+  it('gives new recovery codes after the password and a code: the old ones stop working, the new ones work once, and the person is told', async () => {
+    tick(30);
+    const client = t.client();
+    await password(client);
+    expect((await client.post('/sign-in/two-factor', { code: recoveryCodes[2]! })).status).toBe(303);
+    expect((await client.get('/account/two-factor')).text).toContain('Get new recovery codes');
+
+    expect((await client.post('/account/two-factor/recovery-codes')).status).toBe(400);
+    const wrong = await client.post('/account/two-factor/recovery-codes', { password: 'not the password' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.text).toContain('Your password is not right');
+    const [before] = await t.database.db.select({ n: count() }).from(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, amara()));
+    expect(before!.n).toBe(10);
+
+    const noCode = await client.post('/account/two-factor/recovery-codes', { password: TEST_PASSWORD });
+    expect(noCode.status).toBe(400);
+    expect(noCode.text).toContain('Enter the code from your authenticator app, or a recovery code');
+    const replaced = await client.post('/account/two-factor/recovery-codes', { password: TEST_PASSWORD, code: phone(key, clock) });
+    expect(replaced.status).toBe(200);
+    expect(replaced.text).toContain('Your old recovery codes no longer work');
+    const fresh = [...replaced.text.matchAll(/<li><code>([a-z2-9]{5}-[a-z2-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(recoveryCodes[3]!);
+    expect((await client.get('/account/two-factor')).text).toMatch(/Recovery codes left\s*<\/dt>\s*<dd[^>]*>\s*10\s*</);
+    const notices = await t.database.db.select().from(notifications).where(and(eq(notifications.userId, amara()), eq(notifications.kind, 'recovery-codes-replaced')));
+    expect(notices).toHaveLength(1);
+    const mails = await t.database.db.select().from(emailMessages).where(and(eq(emailMessages.userId, amara()), eq(emailMessages.kind, 'recovery-codes-replaced')));
+    expect(mails).toHaveLength(1);
+    const log = await t.database.db.select().from(accessLog).where(and(eq(accessLog.recordType, 'user-two-factor'), eq(accessLog.action, 'update')));
+    expect(log.map((e) => e.recordId)).toEqual([amara()]);
+
+    const old = t.client();
+    await password(old);
+    expect((await old.post('/sign-in/two-factor', { code: recoveryCodes[3]! })).status).toBe(401);
+    expect((await old.post('/sign-in/two-factor', { code: fresh[0]! })).status).toBe(303);
+  });
+
   it('ends the code step after five minutes', async () => {
     tick(30);
     const client = t.client();
@@ -229,7 +268,7 @@ describe('two-factor sign-in for local accounts', () => {
     expect(client.cookie('sightline')).toBeDefined();
     expect((await client.get('/account/two-factor')).text).toContain('Set up an authenticator app');
     const log = await t.database.db.select().from(accessLog).where(eq(accessLog.recordType, 'user-two-factor'));
-    expect(log.map((l) => l.action)).toEqual(['create', 'disable']);
+    expect(log.map((l) => l.action)).toEqual(['create', 'update', 'disable']);
   });
 
   it('has nothing to set up for someone who signs in through the council\'s provider', async () => {
