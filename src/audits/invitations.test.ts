@@ -3,7 +3,7 @@
  * sees (only their areas; the child's name only when shared), changing and withdrawing an
  * invitation, the errors a person is shown, and what the partner is told.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, type TestClient } from '../../test/support/app.ts';
 import { accessLog } from '../platform/access-log/schema.ts';
@@ -215,9 +215,17 @@ describe('changing and withdrawing an invitation', () => {
     expect(only!.shareChildDetails).toBe(false);
     const kinds = await t.database.db.select({ kind: auditEvents.kind }).from(auditEvents).where(eq(auditEvents.auditId, audit.auditId));
     expect(kinds.map((k) => k.kind).filter((k) => k.startsWith('partner-'))).toEqual(['partner-invited', 'partner-invitation-changed', 'partner-invitation-changed']);
+    // Jo is told of each change, with the reference and the number of areas, never the name.
+    const changed = await t.database.db.select().from(emailMessages).where(and(eq(emailMessages.userId, id('partner')), eq(emailMessages.kind, 'partner-invitation-changed'), eq(emailMessages.link, `/audits/${audit.auditId}`)));
+    expect(changed.map((m) => m.body.match(/complete (\d+ areas?)/)?.[1])).toEqual(['1 area', '2 areas']);
+    const [{ name }] = (await t.database.db.select({ name: children.name }).from(children).where(eq(children.id, audit.childId))) as [{ name: string }];
+    for (const m of changed) {
+      expect(m.body).toContain(audit.childRef);
+      expect(`${m.subject} ${m.body}`).not.toContain(name);
+    }
   });
 
-  it('takes the audit away from the partner when withdrawn, and keeps the timeline', async () => {
+  it('takes the audit away from the partner when withdrawn, tells her, and keeps the timeline', async () => {
     const audit = await freshAudit(t);
     const lucy = await as('pm-south');
     await invite(lucy, audit, { partnerId: id('partner'), areas: numbers(audit, 0) });
@@ -235,6 +243,13 @@ describe('changing and withdrawing an invitation', () => {
     const timeline = (await lucy.get(`/audits/${audit.auditId}/timeline`)).text;
     expect(timeline).toContain('Invited Jo Whitfield (multi-agency partner)');
     expect(timeline).toContain('Withdrew the invitation of Jo Whitfield (multi-agency partner)');
+    // Jo is told, so the audit leaving her list is no mystery; the link is her list.
+    const withdrawn = await t.database.db.select().from(notifications).where(and(eq(notifications.userId, id('partner')), like(notifications.dedupeKey, `partner-invitation-withdrawn:${audit.auditId}:%`)));
+    expect(withdrawn.map((n) => n.title)).toEqual(['An invitation to a case audit was withdrawn']);
+    const [mail] = await t.database.db.select().from(emailMessages).where(and(eq(emailMessages.userId, id('partner')), eq(emailMessages.kind, 'partner-invitation-withdrawn'), eq(emailMessages.reference, audit.childRef)));
+    expect(mail!.link).toBe('/audits');
+    expect(mail!.body).toContain(audit.childRef);
+    expect(mail!.body).not.toContain(audit.auditId);
 
     // Invited again later, she is told again.
     await invite(lucy, audit, { partnerId: id('partner'), areas: numbers(audit, 1) });

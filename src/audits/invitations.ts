@@ -214,23 +214,30 @@ export async function invitePartner(db: Db, actor: Actor, auditId: string, input
       .values({ auditId: audit.id, userId: partner.id, areaIds, shareChildDetails: input.shareChildDetails, invitedBy: actor.userId })
       .returning();
     await recordAuditEvent(tx, audit.id, actor.userId, 'partner-invited', { partnerId: partner.id, partnerName: partner.displayName, areas: areaIds, shareChildDetails: input.shareChildDetails });
-    const [child] = await tx.select({ childRef: children.childRef }).from(children).where(eq(children.id, audit.childId));
-    const n = areaIds.length;
+    const reference = await referenceOf(tx, audit);
     // One notice per invitation: a partner invited again after a withdrawal is told again.
     await notifyAndEmail(tx, {
       organisationId: audit.organisationId,
       userIds: [partner.id],
       kind: 'partner-invited',
       title: 'You have been invited to take part in a case audit',
-      body: `You are invited to complete ${n} area${n === 1 ? '' : 's'} of a case audit.`,
+      body: `You are invited to complete ${areasWord(areaIds.length)} of a case audit.`,
       // Fixed words, the reference and the link: never the child's name, whatever is shared.
-      emailBody: `You have been invited to complete ${n} area${n === 1 ? '' : 's'} of a multi-agency case audit (reference ${child?.childRef ?? 'unknown'}). Sign in to Sightline to see the areas and complete them.`,
-      reference: child?.childRef ?? 'audit',
+      emailBody: `You have been invited to complete ${areasWord(areaIds.length)} of a multi-agency case audit (reference ${reference}). Sign in to Sightline to see the areas and complete them.`,
+      reference,
       link: `/audits/${audit.id}`,
       dedupeKey: `partner-invited:${audit.id}:${partner.id}:${created!.invitedAt.getTime()}`,
     });
   });
 }
+
+/** The child's reference: what a partner can quote. Never the name, whatever is shared. */
+async function referenceOf(tx: Db, audit: Audit): Promise<string> {
+  const [child] = await tx.select({ childRef: children.childRef }).from(children).where(eq(children.id, audit.childId));
+  return child?.childRef ?? 'audit';
+}
+
+const areasWord = (n: number) => `${n} area${n === 1 ? '' : 's'}`;
 
 async function applyChange(
   tx: Db,
@@ -257,6 +264,18 @@ async function applyChange(
     areas: areaIds,
     shareChildDetails,
     was: { areas: before, shareChildDetails: existing.shareChildDetails },
+  });
+  const reference = await referenceOf(tx, audit);
+  await notifyAndEmail(tx, {
+    organisationId: audit.organisationId,
+    userIds: [partner.id],
+    kind: 'partner-invitation-changed',
+    title: 'Your invitation to a case audit has changed',
+    body: `You are now asked to complete ${areasWord(areaIds.length)} of the audit.`,
+    emailBody: `Your invitation to a multi-agency case audit (reference ${reference}) has changed: you are now asked to complete ${areasWord(areaIds.length)}. Sign in to Sightline to see them.`,
+    reference,
+    link: `/audits/${audit.id}`,
+    dedupeKey: `partner-invitation-changed:${audit.id}:${partner.id}:${updated.version}`,
   });
 }
 
@@ -301,10 +320,23 @@ export async function withdrawInvitation(db: Db, actor: Actor, auditId: string, 
     const gone = await tx
       .delete(auditInvitations)
       .where(and(eq(auditInvitations.auditId, audit.id), eq(auditInvitations.userId, partnerId)))
-      .returning({ userId: auditInvitations.userId });
+      .returning({ invitedAt: auditInvitations.invitedAt });
     // Withdrawn a moment ago by someone else: nothing more to do, and nothing to record twice.
-    if (gone.length === 0) return;
+    if (!gone[0]) return;
     await recordAuditEvent(tx, audit.id, actor.userId, 'partner-invitation-withdrawn', { partnerId, partnerName: displayName });
+    // Told, so that an audit vanishing from their list is not a mystery; the link is their list.
+    const reference = await referenceOf(tx, audit);
+    await notifyAndEmail(tx, {
+      organisationId: audit.organisationId,
+      userIds: [partnerId],
+      kind: 'partner-invitation-withdrawn',
+      title: 'An invitation to a case audit was withdrawn',
+      body: 'You no longer have access to this audit. What you entered before stays with the audit.',
+      emailBody: `Your invitation to a multi-agency case audit (reference ${reference}) was withdrawn, and you no longer have access to it. What you entered before stays with the audit.`,
+      reference,
+      link: '/audits',
+      dedupeKey: `partner-invitation-withdrawn:${audit.id}:${partnerId}:${gone[0].invitedAt.getTime()}`,
+    });
   });
 }
 
