@@ -9,7 +9,7 @@ import type { Actor } from '../platform/auth/actor.ts';
 import { children } from '../cases/schema.ts';
 import { audits } from '../audits/schema.ts';
 import { createTestApp, type TestApp } from '../../test/support/app.ts';
-import { DISPOSAL_COVERS, reviewRetention, runDisposal } from './disposal.ts';
+import { DISPOSAL_COVERS, DISPOSED_CHILD_ID, DISPOSED_CHILD_REF, reviewRetention, runDisposal } from './disposal.ts';
 import { liftHold, listHolds, placeHold } from './holds.ts';
 
 const FAR_FUTURE = '2200-01-01';
@@ -90,6 +90,7 @@ describe('disposal', { timeout: 120_000 }, () => {
     const dueChildren = review.due.filter((r) => r.recordType === 'child');
     expect(dueChildren.length).toBeGreaterThan(5);
 
+    const ids = new Map((await db.select({ id: children.id, ref: children.childRef }).from(children)).map((c) => [c.ref, c.id]));
     const before = { children: await childRefs(), accessLog: await count('access_log'), alerts: await count('safeguarding_alerts') };
     const outcome = await runDisposal(db, { organisationId, asOf: FAR_FUTURE, userId: officer.userId, channel: 'browser', now: new Date() });
     expect(outcome.byType.child).toBe(dueChildren.length);
@@ -110,6 +111,27 @@ describe('disposal', { timeout: 120_000 }, () => {
                + (select count(*) from case_facts f where not exists (select 1 from children c where c.id = f.child_id))::int as n`,
     );
     expect(orphans[0]!.n).toBe(0);
+    // No other record keeps a disposed child's id or reference: not a round's draw record, nor
+    // anything else. The access log is the exception, kept by design (see DECISIONS.md).
+    const tables = await queryRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('access_log', 'disposal_log', '__drizzle_migrations')`);
+    const goneIds = gone.map((ref) => ids.get(ref)!);
+    const naming: Record<string, number> = {};
+    for (const { name } of tables) {
+      const rows = await queryRows<{ row: string }>(db, sql`select row_to_json(t)::text as row from ${sql.identifier(name)} t`);
+      const text = rows.map((r) => r.row).join('\n');
+      const left = goneIds.filter((id) => text.includes(id)).length + gone.filter((ref) => new RegExp(`\\b${ref}\\b`).test(text)).length;
+      if (left > 0) naming[name] = left;
+    }
+    expect(naming, 'tables still naming a disposed child (by id or reference)').toEqual({});
+    // A round that drew a disposed child still explains its draw, with the child's place kept.
+    const qa = await t.signInAs('qa-officer');
+    const drawn = await queryRows<{ id: string }>(db, sql`select id from audit_rounds where draw_record::text like ${`%${DISPOSED_CHILD_ID}%`}`);
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const { id } of drawn) {
+      const page = await qa.get(`/rounds/${id}`);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(DISPOSED_CHILD_REF);
+    }
     // The access log is never touched; safeguarding alerts went only with their audits.
     expect(await count('access_log')).toBeGreaterThanOrEqual(before.accessLog);
     expect(await count('safeguarding_alerts')).toBeLessThanOrEqual(before.alerts);

@@ -8,7 +8,7 @@
  * The access log is never touched: it is append-only evidence with a class of its own that
  * Sightline does not dispose of (docs/DECISIONS.md).
  */
-import { and, eq, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../platform/db/client.ts';
 import type { IsoDate } from '../platform/calendar/iso-date.ts';
 import { children, caseFacts, caseImportProblems } from '../cases/schema.ts';
@@ -24,9 +24,12 @@ import {
   moderations,
   reflectiveLearning,
   responses,
+  rounds,
   safeguardingAlertRecipients,
   safeguardingAlerts,
 } from '../audits/schema.ts';
+import { roundAllocations } from '../audits/programme/schema.ts';
+import type { DrawRecord } from '../audits/programme/rounds.ts';
 import { safeguardingAlertNotes } from '../audits/stage-one/schema.ts';
 import { disputeRoutes } from '../audits/disputes/schema.ts';
 import { actionChases, actionEvents, actions } from '../actions/schema.ts';
@@ -328,6 +331,8 @@ async function disposeOne(tx: Db, record: ReviewedRecord, run: RunContext): Prom
       await tx.delete(childRestrictions).where(eq(childRestrictions.childId, record.id));
       await tx.delete(breakGlassViews).where(eq(breakGlassViews.childId, record.id));
       await deleteNoticesAbout(tx, [record.id]);
+      await forgetLiftedHolds(tx, 'child', [record.id]);
+      await forgetInDraws(tx, run.organisationId, record.id);
       await tx.delete(children).where(eq(children.id, record.id));
       return;
     }
@@ -366,7 +371,49 @@ async function deleteAudits(tx: Db, ids: string[]): Promise<void> {
   }
   for (const table of [responses, auditEvents, familyFeedback, reflectiveLearning, moderations, auditThemes, auditInvitations]) await tx.delete(table).where(inArray(table.auditId, ids));
   await deleteNoticesAbout(tx, ids);
+  await forgetLiftedHolds(tx, 'audit', ids);
   await tx.delete(audits).where(inArray(audits.id, ids));
+}
+
+/**
+ * A lifted hold on a disposed record has nothing left to hold, and its reasons may describe the
+ * child. (A hold still in force stops the disposal before it gets here.)
+ */
+async function forgetLiftedHolds(tx: Db, recordType: 'child' | 'audit', ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.delete(legalHolds).where(and(eq(legalHolds.recordType, recordType), inArray(legalHolds.recordId, ids), isNotNull(legalHolds.liftedAt)));
+}
+
+/** Stands for a disposed child in a round's draw: a valid id that no child has. */
+export const DISPOSED_CHILD_ID = '00000000-0000-0000-0000-000000000000';
+export const DISPOSED_CHILD_REF = 'Disposed of';
+
+/**
+ * A round's draw record lists every case considered, and its allocation the cases it could not
+ * allocate. A disposed child keeps its place there (the counts and the rules that applied still
+ * explain the draw) but loses its id, reference and worker.
+ */
+async function forgetInDraws(tx: Db, organisationId: string, childId: string): Promise<void> {
+  const naming = await tx
+    .select({ id: rounds.id, drawRecord: rounds.drawRecord })
+    .from(rounds)
+    .where(and(eq(rounds.organisationId, organisationId), like(sql`${rounds.drawRecord}::text`, `%${childId}%`)));
+  for (const round of naming) {
+    const record = round.drawRecord as DrawRecord;
+    const entries = record.entries.map((e) =>
+      e.candidate.childId === childId ? { ...e, candidate: { ...e.candidate, childId: DISPOSED_CHILD_ID, childRef: DISPOSED_CHILD_REF, workerId: null }, targetNote: undefined } : e,
+    );
+    await tx.update(rounds).set({ drawRecord: { ...record, entries } }).where(eq(rounds.id, round.id));
+  }
+  const allocations = await tx
+    .select({ roundId: roundAllocations.roundId, notAllocated: roundAllocations.notAllocated })
+    .from(roundAllocations)
+    .innerJoin(rounds, eq(rounds.id, roundAllocations.roundId))
+    .where(and(eq(rounds.organisationId, organisationId), like(sql`${roundAllocations.notAllocated}::text`, `%${childId}%`)));
+  for (const allocation of allocations) {
+    const notAllocated = allocation.notAllocated.map((n) => (n.childId === childId ? { ...n, childId: DISPOSED_CHILD_ID } : n));
+    await tx.update(roundAllocations).set({ notAllocated }).where(eq(roundAllocations.roundId, allocation.roundId));
+  }
 }
 
 /** The tables disposal empties of a record's dependants: a test compares this with the database's foreign keys. */
