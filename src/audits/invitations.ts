@@ -214,27 +214,31 @@ export async function invitePartner(db: Db, actor: Actor, auditId: string, input
       .values({ auditId: audit.id, userId: partner.id, areaIds, shareChildDetails: input.shareChildDetails, invitedBy: actor.userId })
       .returning();
     await recordAuditEvent(tx, audit.id, actor.userId, 'partner-invited', { partnerId: partner.id, partnerName: partner.displayName, areas: areaIds, shareChildDetails: input.shareChildDetails });
-    const reference = await referenceOf(tx, audit);
     // One notice per invitation: a partner invited again after a withdrawal is told again.
-    await notifyAndEmail(tx, {
-      organisationId: audit.organisationId,
-      userIds: [partner.id],
+    await tellPartner(tx, audit, partner.id, {
       kind: 'partner-invited',
       title: 'You have been invited to take part in a case audit',
       body: `You are invited to complete ${areasWord(areaIds.length)} of a case audit.`,
-      // Fixed words, the reference and the link: never the child's name, whatever is shared.
-      emailBody: `You have been invited to complete ${areasWord(areaIds.length)} of a multi-agency case audit (reference ${reference}). Sign in to Sightline to see the areas and complete them.`,
-      reference,
+      emailBody: (reference) => `You have been invited to complete ${areasWord(areaIds.length)} of a multi-agency case audit (reference ${reference}). Sign in to Sightline to see the areas and complete them.`,
       link: `/audits/${audit.id}`,
       dedupeKey: `partner-invited:${audit.id}:${partner.id}:${created!.invitedAt.getTime()}`,
     });
   });
 }
 
-/** The child's reference: what a partner can quote. Never the name, whatever is shared. */
-async function referenceOf(tx: Db, audit: Audit): Promise<string> {
+/**
+ * Tells a partner about their invitation, in-app and by e-mail. The e-mail's words are fixed and
+ * carry the child's reference (what a partner can quote), never the name, whatever is shared.
+ */
+async function tellPartner(
+  tx: Db,
+  audit: Audit,
+  partnerId: string,
+  notice: { kind: string; title: string; body: string; emailBody: (reference: string) => string; link: string; dedupeKey: string },
+): Promise<void> {
   const [child] = await tx.select({ childRef: children.childRef }).from(children).where(eq(children.id, audit.childId));
-  return child?.childRef ?? 'audit';
+  const reference = child?.childRef ?? 'audit';
+  await notifyAndEmail(tx, { ...notice, organisationId: audit.organisationId, userIds: [partnerId], emailBody: notice.emailBody(reference), reference });
 }
 
 const areasWord = (n: number) => `${n} area${n === 1 ? '' : 's'}`;
@@ -265,15 +269,11 @@ async function applyChange(
     shareChildDetails,
     was: { areas: before, shareChildDetails: existing.shareChildDetails },
   });
-  const reference = await referenceOf(tx, audit);
-  await notifyAndEmail(tx, {
-    organisationId: audit.organisationId,
-    userIds: [partner.id],
+  await tellPartner(tx, audit, partner.id, {
     kind: 'partner-invitation-changed',
     title: 'Your invitation to a case audit has changed',
     body: `You are now asked to complete ${areasWord(areaIds.length)} of the audit.`,
-    emailBody: `Your invitation to a multi-agency case audit (reference ${reference}) has changed: you are now asked to complete ${areasWord(areaIds.length)}. Sign in to Sightline to see them.`,
-    reference,
+    emailBody: (reference) => `Your invitation to a multi-agency case audit (reference ${reference}) has changed: you are now asked to complete ${areasWord(areaIds.length)}. Sign in to Sightline to see them.`,
     link: `/audits/${audit.id}`,
     dedupeKey: `partner-invitation-changed:${audit.id}:${partner.id}:${updated.version}`,
   });
@@ -325,15 +325,11 @@ export async function withdrawInvitation(db: Db, actor: Actor, auditId: string, 
     if (!gone[0]) return;
     await recordAuditEvent(tx, audit.id, actor.userId, 'partner-invitation-withdrawn', { partnerId, partnerName: displayName });
     // Told, so that an audit vanishing from their list is not a mystery; the link is their list.
-    const reference = await referenceOf(tx, audit);
-    await notifyAndEmail(tx, {
-      organisationId: audit.organisationId,
-      userIds: [partnerId],
+    await tellPartner(tx, audit, partnerId, {
       kind: 'partner-invitation-withdrawn',
       title: 'An invitation to a case audit was withdrawn',
       body: 'You no longer have access to this audit. What you entered before stays with the audit.',
-      emailBody: `Your invitation to a multi-agency case audit (reference ${reference}) was withdrawn, and you no longer have access to it. What you entered before stays with the audit.`,
-      reference,
+      emailBody: (reference) => `Your invitation to a multi-agency case audit (reference ${reference}) was withdrawn, and you no longer have access to it. What you entered before stays with the audit.`,
       link: '/audits',
       dedupeKey: `partner-invitation-withdrawn:${audit.id}:${partnerId}:${gone[0].invitedAt.getTime()}`,
     });
