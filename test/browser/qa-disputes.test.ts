@@ -6,8 +6,8 @@
 import type { Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/app.ts';
-import { chromiumPath, expectAccessible, launchBrowser, listen } from '../support/browser.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { chromiumPath, expectAccessible, launchBrowser, listen, signInPage } from '../support/browser.ts';
 import { auditOf } from '../../src/audits/programme/test-helpers.ts';
 
 const executablePath = chromiumPath();
@@ -33,11 +33,7 @@ describe.skipIf(!executablePath)('a grading dispute in a browser', () => {
     const context = await browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
+    await signInPage(page, baseUrl, email);
     await walk(page);
     await context.close();
   }

@@ -9,8 +9,8 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARDS_DIR } from '../../src/standards/built-in.ts';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../support/app.ts';
-import { chromiumPath, expectAccessible, launchBrowser, listen } from '../support/browser.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { chromiumPath, expectAccessible, launchBrowser, listen, signInPage } from '../support/browser.ts';
 
 const executablePath = chromiumPath();
 
@@ -35,11 +35,7 @@ describe.skipIf(!executablePath)('standards catalogue in a browser', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill('qa-officer@northbridge.example');
-    await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.url()).toBe(`${baseUrl}/`);
+    await signInPage(page, baseUrl, 'qa-officer@northbridge.example');
 
     await page.getByRole('link', { name: 'Standards', exact: true }).click();
     await expectAccessible(page);
