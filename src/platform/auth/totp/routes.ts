@@ -1,5 +1,5 @@
 /** Setting up an authenticator app (your own account), and an administrator's reset. */
-import type { Express, Request } from 'express';
+import type { Express, Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { actorOf, requireCapability, requireSignIn, type AppContext } from '../../http/app.ts';
@@ -36,6 +36,13 @@ const ConfirmWithCodeForm = ConfirmForm.extend({ code: z.string().max(40).option
 
 const UserId = z.uuid();
 
+/** The signed-in session's own token: set-up is bound to it. */
+function sessionOf(res: Response): string {
+  const token: unknown = res.locals.sessionToken;
+  if (typeof token !== 'string') throw new Error('A signed-in request has no session token');
+  return token;
+}
+
 function userIdParam(req: Request): string {
   const parsed = UserId.safeParse(req.params['userId']);
   if (!parsed.success) throw new NotFoundError();
@@ -54,13 +61,13 @@ async function qrSvg(uri: string): Promise<string> {
 
 export function registerTotpRoutes(app: Express, { db, now }: AppContext, secretKey: () => Promise<Buffer>): void {
   app.get('/account/two-factor', requireSignIn, async (_req, res) => {
-    render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actorOf(res).userId) });
+    render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actorOf(res).userId, sessionOf(res)) });
   });
 
   // Setting up (or starting again) changes how the person signs in: their password first (ASVS V7.5.1).
   app.post('/account/two-factor/setup', requireSignIn, async (req, res) => {
     const actor = actorOf(res);
-    const status = await twoFactorStatus(db, actor.userId);
+    const status = await twoFactorStatus(db, actor.userId, sessionOf(res));
     if (status.hasPassword && !status.enrolled) {
       const form = parseForm(ConfirmForm, req.body);
       if (!form.ok) return render(res, 'platform/two-factor', { status, errors: form.errors }, 400);
@@ -71,22 +78,22 @@ export function registerTotpRoutes(app: Express, { db, now }: AppContext, secret
       }
     }
     try {
-      await beginSetup(db, actor, await secretKey(), now());
+      await beginSetup(db, actor, await secretKey(), sessionOf(res), now());
     } catch (error) {
       if (!(error instanceof TwoFactorStateError)) throw error;
-      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), problem: error.message }, 409);
+      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId, sessionOf(res)), problem: error.message }, 409);
     }
     res.redirect(303, '/account/two-factor/setup');
   });
 
-  const setupPage = async (actor: ReturnType<typeof actorOf>, errors?: FieldErrors) => {
-    const secret = await pendingSecret(db, actor, await secretKey());
+  const setupPage = async (actor: ReturnType<typeof actorOf>, sessionToken: string, errors?: FieldErrors) => {
+    const secret = await pendingSecret(db, actor, await secretKey(), sessionToken);
     if (!secret) return undefined;
     return { qrSvg: await qrSvg(otpauthUri(secret, actor.email)), key: keyForReading(secret), ...(errors ? { errors } : {}) };
   };
 
   app.get('/account/two-factor/setup', requireSignIn, async (_req, res) => {
-    const model = await setupPage(actorOf(res));
+    const model = await setupPage(actorOf(res), sessionOf(res));
     if (!model) return res.redirect(303, '/account/two-factor');
     render(res, 'platform/two-factor-setup', model);
   });
@@ -96,13 +103,13 @@ export function registerTotpRoutes(app: Express, { db, now }: AppContext, secret
     const form = parseForm(CodeForm, req.body);
     let codes: string[] | undefined;
     try {
-      codes = form.ok ? await confirmSetup(db, actor, await secretKey(), form.value.code, now(), res.locals.sessionToken as string | undefined) : undefined;
+      codes = form.ok ? await confirmSetup(db, actor, await secretKey(), form.value.code, sessionOf(res), now()) : undefined;
     } catch (error) {
       if (!(error instanceof TwoFactorStateError)) throw error;
       return res.redirect(303, '/account/two-factor');
     }
     if (!codes) {
-      const model = await setupPage(actor, form.ok ? singleError('code', 'The code is not right: check the time on your phone is set automatically, then enter the newest code') : form.errors);
+      const model = await setupPage(actor, sessionOf(res), form.ok ? singleError('code', 'The code is not right: check the time on your phone is set automatically, then enter the newest code') : form.errors);
       if (!model) return res.redirect(303, '/account/two-factor');
       return render(res, 'platform/two-factor-setup', model, 400);
     }
@@ -116,18 +123,18 @@ export function registerTotpRoutes(app: Express, { db, now }: AppContext, secret
   app.post('/account/two-factor/recovery-codes', requireSignIn, async (req, res) => {
     const actor = actorOf(res);
     const form = parseForm(ConfirmWithCodeForm, req.body);
-    if (!form.ok) return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), errors: form.errors }, 400);
+    if (!form.ok) return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId, sessionOf(res)), errors: form.errors }, 400);
     const check = await confirmIdentity(db, actor, form.value, { sourceAddress: req.ip ?? 'unknown', secretKey }, now());
     if (!check.ok) {
       if (check.retryAfterSeconds) res.setHeader('Retry-After', String(check.retryAfterSeconds));
-      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), errors: singleError(check.field, check.message) }, check.retryAfterSeconds ? 429 : 400);
+      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId, sessionOf(res)), errors: singleError(check.field, check.message) }, check.retryAfterSeconds ? 429 : 400);
     }
     let codes: string[];
     try {
       codes = await replaceRecoveryCodes(db, actor, now());
     } catch (error) {
       if (!(error instanceof TwoFactorStateError)) throw error;
-      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId), problem: error.message }, 409);
+      return render(res, 'platform/two-factor', { status: await twoFactorStatus(db, actor.userId, sessionOf(res)), problem: error.message }, 409);
     }
     await recordAccess(db, actor, { recordType: 'user-two-factor', recordId: actor.userId, action: 'update' }, res.locals.requestId);
     render(res, 'platform/two-factor-recovery-codes', { codes, replaced: true });

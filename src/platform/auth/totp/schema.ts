@@ -10,6 +10,12 @@ export const totpCredentials = pgTable('totp_credentials', {
   confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
   /** The last 30-second step a code was accepted for: a code is never accepted twice. */
   lastStep: bigint('last_step', { mode: 'number' }),
+  /**
+   * SHA-256 of the session that started the set-up: only that session is shown the secret or may
+   * confirm it, so another session of the same account (perhaps someone who knew the password)
+   * cannot copy the new second factor while it is being set up.
+   */
+  setupSessionHash: text('setup_session_hash'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

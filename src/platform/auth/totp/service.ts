@@ -23,15 +23,21 @@ export interface TwoFactorStatus {
   hasPassword: boolean;
   enrolled: boolean;
   confirmedAt: Date | null;
-  /** Set-up started and waiting for the first code. */
+  /** Set-up started (in any session) and waiting for the first code. */
   pending: boolean;
+  /** Set-up started in the session asking, the only one that may see the key and confirm it. */
+  pendingHere: boolean;
   recoveryCodesLeft: number;
 }
 
-export async function twoFactorStatus(db: Db, userId: string): Promise<TwoFactorStatus> {
+/** `sessionToken`: the session asking, for `pendingHere` (an administrator's view passes none). */
+export async function twoFactorStatus(db: Db, userId: string, sessionToken?: string): Promise<TwoFactorStatus> {
   const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
   if (!user) throw new NotFoundError();
-  const [credential] = await db.select({ confirmedAt: totpCredentials.confirmedAt }).from(totpCredentials).where(eq(totpCredentials.userId, userId));
+  const [credential] = await db
+    .select({ confirmedAt: totpCredentials.confirmedAt, setupSessionHash: totpCredentials.setupSessionHash })
+    .from(totpCredentials)
+    .where(eq(totpCredentials.userId, userId));
   const [left] = await db
     .select({ n: count() })
     .from(totpRecoveryCodes)
@@ -41,30 +47,36 @@ export async function twoFactorStatus(db: Db, userId: string): Promise<TwoFactor
     enrolled: Boolean(credential?.confirmedAt),
     confirmedAt: credential?.confirmedAt ?? null,
     pending: Boolean(credential && !credential.confirmedAt),
+    pendingHere: Boolean(credential && !credential.confirmedAt && sessionToken && credential.setupSessionHash === hashToken(sessionToken)),
     recoveryCodesLeft: credential?.confirmedAt ? Number(left?.n ?? 0) : 0,
   };
 }
 
 export class TwoFactorStateError extends Error {}
 
-/** Starts (or restarts) set-up with a new secret. Refused once a confirmed app is in place. */
-export async function beginSetup(db: Db, actor: Actor, key: Buffer, now = new Date()): Promise<void> {
+/**
+ * Starts (or restarts) set-up with a new secret, bound to the session doing it. Refused once a
+ * confirmed app is in place. Starting again from another session replaces the secret, so a key
+ * seen anywhere else stops being the one that will be confirmed.
+ */
+export async function beginSetup(db: Db, actor: Actor, key: Buffer, sessionToken: string, now = new Date()): Promise<void> {
   const status = await twoFactorStatus(db, actor.userId);
   if (!status.hasPassword) throw new TwoFactorStateError('Your council account\'s sign-in handles the second step.');
   if (status.enrolled) throw new TwoFactorStateError('An authenticator app is already set up.');
   const secretSealed = sealSecret(key, actor.userId, newSecret());
+  const setupSessionHash = hashToken(sessionToken);
   await db
     .insert(totpCredentials)
-    .values({ userId: actor.userId, secretSealed, createdAt: now })
-    .onConflictDoUpdate({ target: totpCredentials.userId, set: { secretSealed, createdAt: now, lastStep: null }, where: isNull(totpCredentials.confirmedAt) });
+    .values({ userId: actor.userId, secretSealed, setupSessionHash, createdAt: now })
+    .onConflictDoUpdate({ target: totpCredentials.userId, set: { secretSealed, setupSessionHash, createdAt: now, lastStep: null }, where: isNull(totpCredentials.confirmedAt) });
 }
 
-/** The secret being set up, to show as a QR code and key; never once it is confirmed. */
-export async function pendingSecret(db: Db, actor: Actor, key: Buffer): Promise<string | undefined> {
+/** The secret being set up, to show as a QR code and key: only to the session setting it up, and never once it is confirmed. */
+export async function pendingSecret(db: Db, actor: Actor, key: Buffer, sessionToken: string): Promise<string | undefined> {
   const [row] = await db
     .select({ secretSealed: totpCredentials.secretSealed })
     .from(totpCredentials)
-    .where(and(eq(totpCredentials.userId, actor.userId), isNull(totpCredentials.confirmedAt)));
+    .where(and(eq(totpCredentials.userId, actor.userId), isNull(totpCredentials.confirmedAt), eq(totpCredentials.setupSessionHash, hashToken(sessionToken))));
   return row ? openSecret(key, actor.userId, row.secretSealed) : undefined;
 }
 
@@ -72,10 +84,10 @@ export async function pendingSecret(db: Db, actor: Actor, key: Buffer): Promise<
  * The first code proves the app holds the secret. Then the credential is confirmed and ten
  * recovery codes are made: returned here to show once, stored only as hashes. The person's other
  * sessions end (ASVS V7.4.3): one opened with the password alone, perhaps by whoever knew it, does
- * not outlive the new factor. `keepSessionToken` is the session doing the set-up.
+ * not outlive the new factor. `sessionToken` is the session doing the set-up.
  */
-export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: string, now = new Date(), keepSessionToken?: string): Promise<string[] | undefined> {
-  const secret = await pendingSecret(db, actor, key);
+export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: string, sessionToken: string, now = new Date()): Promise<string[] | undefined> {
+  const secret = await pendingSecret(db, actor, key, sessionToken);
   if (!secret) throw new TwoFactorStateError('There is no set-up waiting for a code.');
   const step = matchingStep(secret, code, now);
   if (step === undefined) return undefined;
@@ -83,13 +95,13 @@ export async function confirmSetup(db: Db, actor: Actor, key: Buffer, code: stri
     const confirmed = await tx
       .update(totpCredentials)
       .set({ confirmedAt: now, lastStep: step })
-      .where(and(eq(totpCredentials.userId, actor.userId), isNull(totpCredentials.confirmedAt)))
+      .where(and(eq(totpCredentials.userId, actor.userId), isNull(totpCredentials.confirmedAt), eq(totpCredentials.setupSessionHash, hashToken(sessionToken))))
       .returning({ userId: totpCredentials.userId });
     if (confirmed.length === 0) throw new TwoFactorStateError('There is no set-up waiting for a code.');
     const codes = newRecoveryCodes();
     await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, actor.userId));
     await tx.insert(totpRecoveryCodes).values(codes.map((c) => ({ userId: actor.userId, codeHash: hashRecoveryCode(c), createdAt: now })));
-    await tx.delete(sessions).where(and(eq(sessions.userId, actor.userId), keepSessionToken ? ne(sessions.idHash, hashToken(keepSessionToken)) : undefined));
+    await tx.delete(sessions).where(and(eq(sessions.userId, actor.userId), ne(sessions.idHash, hashToken(sessionToken))));
     return codes;
   });
 }

@@ -94,7 +94,7 @@ describe('two-factor sign-in for local accounts', () => {
     return response;
   }
 
-  it('sets up an authenticator app: QR code and key, confirmed by a first code, recovery codes shown once', async () => {
+  it('sets up an authenticator app: QR code and key shown only to the session setting it up, confirmed by a first code, recovery codes shown once', async () => {
     const client = await t.signInAs('practitioner');
     expect((await client.get('/account/two-factor')).text).toContain('Set up an authenticator app');
     // The password first (ASVS V7.5.1): without it, or with a wrong one, nothing starts.
@@ -106,6 +106,20 @@ describe('two-factor sign-in for local accounts', () => {
     expect(setup.status).toBe(200);
     expect(setup.text).toMatch(/<svg role="img" aria-label="QR code for your authenticator app"[^>]*>/);
     key = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(setup.text)![1]!.replace(/ /g, '');
+
+    // Another session of the same account (perhaps whoever else knows the password) is shown
+    // neither the key nor a way to confirm it.
+    const elsewhere = await t.signInAs('practitioner');
+    const page = await elsewhere.get('/account/two-factor');
+    expect(page.text).toContain('Set up an authenticator app');
+    expect(page.text).not.toContain('Continue setting up');
+    expect((await elsewhere.get('/account/two-factor/setup')).status).toBe(303);
+    const stolen = await elsewhere.post('/account/two-factor/setup/confirm', { code: phone(key, clock) });
+    expect(stolen.status).toBe(303);
+    expect(stolen.text).not.toMatch(/recovery-codes/);
+    const [waiting] = await t.database.db.select({ confirmedAt: totpCredentials.confirmedAt }).from(totpCredentials).where(eq(totpCredentials.userId, amara()));
+    expect(waiting!.confirmedAt).toBeNull();
+    expect((await client.get('/account/two-factor')).text).toContain('Continue setting up');
 
     const wrong = await client.post('/account/two-factor/setup/confirm', { code: phone(key, new Date(clock.getTime() + 120_000)) });
     expect(wrong.status).toBe(400);
@@ -274,6 +288,6 @@ describe('two-factor sign-in for local accounts', () => {
   it('has nothing to set up for someone who signs in through the council\'s provider', async () => {
     const [partner] = await t.database.db.update(users).set({ passwordHash: null }).where(eq(users.email, 'partner@northbridge.example')).returning();
     const actor: Actor = { userId: partner!.id, organisationId: partner!.organisationId, displayName: partner!.displayName, email: partner!.email, roles: ['partner'], teamId: null };
-    await expect(beginSetup(t.database.db, actor, crypto.randomBytes(32))).rejects.toBeInstanceOf(TwoFactorStateError);
+    await expect(beginSetup(t.database.db, actor, crypto.randomBytes(32), 'a session token')).rejects.toBeInstanceOf(TwoFactorStateError);
   });
 });
