@@ -1,6 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { Writable } from 'node:stream';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { createLogger } from '../http/logger.ts';
 import { notifications } from '../notify/schema.ts';
 import { runJob, type Job } from './runner.ts';
 import { startScheduler } from './scheduler.ts';
@@ -66,6 +68,30 @@ describe('background jobs', () => {
     expect(page.text).toContain('Failed, given up');
     expect(page.text).toMatch(/Background jobs<span class="sl-count">1/);
     expect((await (await t.signInAs('qa-officer')).get('/admin/jobs')).status).toBe(403);
+  });
+
+  it('logs a run the database refuses without the values its queries carried', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const job: Job = { name: 'job-name-sent-as-a-value', run: async () => ({ done: 1 }) };
+    const scheduler = startScheduler([job], 3_600_000, { db: db(), now: () => NOW, logger: createLogger('info', sink) });
+    await db().execute(sql.raw('alter table job_runs rename to job_runs_moved_away'));
+    try {
+      await scheduler.tick();
+    } finally {
+      await db().execute(sql.raw('alter table job_runs_moved_away rename to job_runs'));
+      await scheduler.stop();
+    }
+    const logged = lines.filter((l) => l.includes('background jobs could not run'));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('job_runs');
+    expect(logged[0]).not.toContain('job-name-sent-as-a-value');
+    expect(logged[0]).not.toMatch(/params:/);
   });
 
   it('skips a tick that comes while the previous run is still going, rather than piling runs up', async () => {

@@ -3,6 +3,7 @@
  * A tick that comes while the previous one is still running is skipped, not queued, so a slow
  * mail server cannot pile up runs. The timer is the scheduler's own state, not global.
  */
+import { loggableError } from '../http/errors.ts';
 import { runJobsOnce, type Job, type RunOptions } from './runner.ts';
 
 export interface Scheduler {
@@ -19,8 +20,9 @@ export function startScheduler(jobs: readonly Job[], intervalMs: number, options
     running = runJobsOnce(jobs, options)
       .then(() => undefined)
       .catch((error: unknown) => {
-        // runJob records job failures itself; this is the database itself being unreachable.
-        options.logger?.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'background jobs could not run');
+        // runJob records job failures itself; this is the database itself being unreachable. A
+        // failed query's message repeats its values, so only what loggableError keeps is logged.
+        options.logger?.error({ err: loggableError(error) }, 'background jobs could not run');
       })
       .finally(() => {
         running = undefined;
