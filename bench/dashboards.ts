@@ -35,6 +35,7 @@ import { loadDemoCouncil, type DemoCouncil } from '../src/demo/northbridge.ts';
 import { loadBuiltInCatalogue } from '../src/standards/built-in.ts';
 import { syncBuiltInCatalogue } from '../src/standards/versions/service.ts';
 import { formAreas } from '../src/audits/tool-form.ts';
+import { adminQuery, signInTo } from '../test/support/server.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const PASSWORD = 'benchmark password for the dashboards';
@@ -217,26 +218,6 @@ async function waitHealthy(url: string, child: ChildProcess, deadline: number): 
   throw new Error('the server did not become healthy');
 }
 
-function cookiesOf(response: Response): string[] {
-  return response.headers.getSetCookie().map((c) => c.split(';')[0]!);
-}
-
-/** Signs in through the form, as a browser would: the pre-session cookie, the CSRF token, the session cookie. */
-async function signIn(base: string, email: string): Promise<string> {
-  const page = await fetch(`${base}/sign-in`);
-  const pre = cookiesOf(page);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  if (!token) throw new Error('no CSRF token on the sign-in page');
-  const response = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre.join('; ') },
-    body: new URLSearchParams({ email, password: PASSWORD, _csrf: token }).toString(),
-  });
-  if (response.status !== 303) throw new Error(`signing in answered ${response.status}`);
-  return cookiesOf(response).join('; ');
-}
-
 interface Figures {
   requests: number;
   perSecond: number;
@@ -328,16 +309,6 @@ async function load(base: string, page: string, sessions: readonly string[], sec
   };
 }
 
-async function adminQuery(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 async function run(engine: 'postgres' | 'pglite', seconds: number): Promise<Record<string, unknown>> {
   const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `sightline_bench_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
@@ -380,7 +351,7 @@ async function run(engine: 'postgres' | 'pglite', seconds: number): Promise<Reco
     const base = `http://127.0.0.1:${port}`;
     await waitHealthy(`${base}/health`, child, Date.now() + 300_000);
     const sessions: string[] = [];
-    for (let i = 0; i < CONNECTIONS; i++) sessions.push(await signIn(base, i % 2 === 0 ? 'qa-officer@northbridge.example' : 'senior-leader@northbridge.example'));
+    for (let i = 0; i < CONNECTIONS; i++) sessions.push((await signInTo(base, i % 2 === 0 ? 'qa-officer@northbridge.example' : 'senior-leader@northbridge.example', PASSWORD)).cookie);
     // The first request for each page counts its figures (nothing is kept yet): timed on its own,
     // one request at a time, as what the first person after a change to the data waits.
     const firstRenderMs: Record<string, number> = {};

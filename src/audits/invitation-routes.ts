@@ -2,7 +2,7 @@
  * The partners page of an audit: who is invited, inviting a partner, changing an invitation and
  * withdrawing it. Thin: the service (invitations.ts) checks who may do what.
  */
-import type { Express, NextFunction, Request, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import { actorOf, requireSignIn, type AppContext } from '../platform/http/app.ts';
 import { ConflictError, NotFoundError } from '../platform/http/errors.ts';
@@ -10,6 +10,7 @@ import { parseForm, type FieldErrors } from '../platform/http/forms.ts';
 import { render } from '../platform/http/render.ts';
 import { recordAccess, type AccessAction } from '../platform/access-log/record.ts';
 import { presentSummary } from './present.ts';
+import { auditIdOf } from './route-params.ts';
 import { loadAuditContext } from './stage-one.ts';
 import {
   changeInvitation,
@@ -31,16 +32,6 @@ const tickedList = (value: unknown): string[] => (value === undefined ? [] : [va
 
 export function registerPartnerInvitations(app: Express, context: AppContext): void {
   const { db } = context;
-
-  /** Other pages share the /audits prefix: anything not an audit id moves on to them. */
-  function auditIdOf(req: Request, next: NextFunction): string | undefined {
-    const parsed = Id.safeParse(req.params.auditId);
-    if (!parsed.success) {
-      next('route');
-      return undefined;
-    }
-    return parsed.data;
-  }
 
   function partnerIdOf(req: Request): string {
     const parsed = Id.safeParse(req.params.partnerId);

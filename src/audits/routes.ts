@@ -42,23 +42,11 @@ import {
 import { dataEvidenceFor, type EvidenceLine } from '../cases/audit-evidence.ts';
 import { partnersOfAudit, runsAudit } from './invitations.ts';
 import { registerPartnerInvitations } from './invitation-routes.ts';
+import { auditIdOf } from './route-params.ts';
 import './views.ts';
 
 const Id = z.uuid();
 const Version = z.object({ version: z.coerce.number().int().min(1) });
-
-/**
- * The audit id of the path. Anything else is not one of these pages: other audit pages
- * (programme, moderation) share the /audits prefix, so the request moves on to them.
- */
-function auditIdOf(req: Request, next: NextFunction): string | undefined {
-  const parsed = Id.safeParse(req.params.auditId);
-  if (!parsed.success) {
-    next('route');
-    return undefined;
-  }
-  return parsed.data;
-}
 
 function areaNumberOf(req: Request): number {
   const n = Number(req.params.areaNumber);

@@ -25,7 +25,8 @@ export interface ServerDatabase {
   drop(): Promise<void>;
 }
 
-async function adminQuery(serverUrl: string, statement: string): Promise<void> {
+/** One statement on the server's own database (creating and dropping databases). */
+export async function adminQuery(serverUrl: string, statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
